@@ -1,0 +1,55 @@
+// swift-tools-version: 6.1
+// GramFlow: the theory of learning in low-rank recurrent networks, closed on
+// the Gram matrix of their vectors. Layering (dependencies point one way):
+//   C libraries -> Numerics -> GramFlowCore -> {OverlapTheory, NetworkSimulation}
+//   -> Studies -> GramFlowCommands -> gramflow
+import PackageDescription
+
+let package = Package(
+    name: "GramFlow",
+    products: [
+        .executable(name: "gramflow", targets: ["gramflow"]),
+        .library(name: "OverlapTheory", targets: ["OverlapTheory"]),
+        .library(name: "NetworkSimulation", targets: ["NetworkSimulation"]),
+        .library(name: "Studies", targets: ["Studies"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // C libraries. Only `Numerics` imports them.
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
+                       providers: [.apt(["liblapacke-dev"])]),
+
+        .target(name: "GramFlowNumerics",
+                dependencies: ["CGSL", "COpenBLAS", "CLAPACKE",
+                               .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics"]),
+        .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"]),
+        .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics"]),
+        .target(name: "Studies",
+                dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics"]),
+        .target(name: "GramFlowCommands",
+                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore",
+                               .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
+
+        .target(name: "TestSupport", dependencies: ["GramFlowNumerics"], path: "Tests/TestSupport"),
+        .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),
+        .testTarget(name: "GramFlowCoreTests", dependencies: ["GramFlowCore", "TestSupport"]),
+        .testTarget(name: "OverlapTheoryTests",
+                    dependencies: ["OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
+        .testTarget(name: "NetworkSimulationTests",
+                    dependencies: ["NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
+        .testTarget(name: "StudiesTests",
+                    dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore",
+                                   "GramFlowNumerics", "TestSupport"]),
+        .testTarget(name: "GramFlowCommandsTests",
+                    dependencies: ["GramFlowCommands", "gramflow", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,86 @@
+import GramFlowNumerics
+
+/// A supervised task: it produces batches of inputs, targets and masks.
+public protocol Task: Sendable {
+    /// The name used on the command line and in outputs.
+    var name: String { get }
+    /// K, the number of input channels.
+    var inputs: Int { get }
+    /// O, the number of outputs.
+    var outputs: Int { get }
+    /// The batch for T steps of size dt. Random tasks draw from `random`, so the
+    /// same seed gives the same batch to the theory and to the network.
+    func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch
+}
+
+/// The impulse response filter (THEORY §8): x_0 = 1/dt, x_t = 0 otherwise,
+/// y*_t = a e^{−c (t−1) dt}.
+public struct FilterTask: Task {
+    public var gain: Double
+    public var decay: Double
+    public init(gain: Double = 1, decay: Double = 0.2) { self.gain = gain; self.decay = decay }
+    public var name: String { "filter" }
+    public var inputs: Int { 1 }
+    public var outputs: Int { 1 }
+
+    public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
+        var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
+        batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
+        for t in 1...steps {
+            batch.target[batch.targetIndex(0, t, 0)] = gain * Double.exp(-decay * Double(t - 1) * dt)
+        }
+        return batch
+    }
+}
+
+/// A damped oscillation after an impulse: x_0 = 1/dt,
+/// y*_t = e^{−c (t−1) dt} cos(ω (t−1) dt). Needs rank ≥ 2 to be fitted.
+public struct OscillationTask: Task {
+    public var decay: Double
+    public var frequency: Double
+    public init(decay: Double = 0.3, frequency: Double = 2) { self.decay = decay; self.frequency = frequency }
+    public var name: String { "oscillation" }
+    public var inputs: Int { 1 }
+    public var outputs: Int { 1 }
+
+    public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
+        var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
+        batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
+        for t in 1...steps {
+            let s = Double(t - 1) * dt
+            batch.target[batch.targetIndex(0, t, 0)] = Double.exp(-decay * s) * Double.cos(frequency * s)
+        }
+        return batch
+    }
+}
+
+/// The filter driven by white noise: x_t = σ ζ_t / √dt with ζ_t ~ N(0, 1), and the
+/// target is the filter's response y*_t = a Σ_{s=0}^{t−1} e^{−c (t−1−s) dt} x_s dt
+/// (the impulse case x_0 = 1/dt gives back `FilterTask`).
+public struct NoiseFilterTask: Task {
+    public var gain: Double
+    public var decay: Double
+    public var trials: Int
+    public var noise: Double
+    public init(gain: Double = 1, decay: Double = 0.2, trials: Int = 8, noise: Double = 1) {
+        self.gain = gain; self.decay = decay; self.trials = trials; self.noise = noise
+    }
+    public var name: String { "filter-noise" }
+    public var inputs: Int { 1 }
+    public var outputs: Int { 1 }
+
+    public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
+        let decayPerStep = Double.exp(-decay * dt)
+        for b in 0..<trials {
+            var response = 0.0  // Σ_{s<t} e^{−c(t−1−s)dt} x_s dt, updated recursively
+            for t in 1...steps {
+                let xPrevious = noise * random.gaussian() / dt.squareRoot()
+                batch.x[batch.inputIndex(b, t - 1, 0)] = xPrevious
+                response = (t == 1 ? 0 : response * decayPerStep) + xPrevious * dt
+                batch.target[batch.targetIndex(b, t, 0)] = gain * response
+            }
+        }
+        return batch
+    }
+}

@@ -1,0 +1,45 @@
+/// One batch of trials: inputs, targets and loss mask, with the time-step
+/// convention of THEORY §1. Inputs x_{b,t,k} are given for t = 0..T−1;
+/// targets y*_{b,t,o} and masks for t = 1..T (stored at index t−1).
+public struct TaskBatch: Sendable, Equatable {
+    /// B, T, K, O
+    public let trials: Int, steps: Int, inputs: Int, outputs: Int
+    /// x[(b·T + t)·K + k], t = 0..T−1
+    public var x: [Double]
+    /// y*[(b·T + t−1)·O + o], t = 1..T
+    public var target: [Double]
+    /// mask[(b·T + t−1)·O + o], t = 1..T; 0 drops the term from the loss.
+    public var mask: [Double]
+
+    public init(trials: Int, steps: Int, inputs: Int, outputs: Int) {
+        precondition(trials >= 1 && steps >= 1 && inputs >= 1 && outputs >= 1)
+        self.trials = trials; self.steps = steps; self.inputs = inputs; self.outputs = outputs
+        x = Array(repeating: 0, count: trials * steps * inputs)
+        target = Array(repeating: 0, count: trials * steps * outputs)
+        mask = Array(repeating: 1, count: trials * steps * outputs)
+    }
+
+    /// Index of x_{b,t,k}, t = 0..T−1.
+    @inlinable public func inputIndex(_ b: Int, _ t: Int, _ k: Int) -> Int { (b * steps + t) * inputs + k }
+    /// Index of y*_{b,t,o} and mask_{b,t,o}, t = 1..T.
+    @inlinable public func targetIndex(_ b: Int, _ t: Int, _ o: Int) -> Int { (b * steps + t - 1) * outputs + o }
+}
+
+/// The loss of THEORY §1, a masked time integral averaged over trials:
+///
+///     L = (dt/B) Σ_b Σ_{t=1..T} Σ_o mask_{b,o,t} (y_{b,o,t} − y*_{b,o,t})²
+///
+/// and its output error e = ∂L/∂y = (2 dt/B) mask (y − y*).
+public struct MaskedSquaredError: Sendable {
+    public let dt: Double
+    public let trials: Int
+    public init(dt: Double, trials: Int) { self.dt = dt; self.trials = trials }
+
+    /// The contribution of one output entry to L, and ∂L/∂y for it.
+    @inlinable
+    public func term(output y: Double, target: Double, mask: Double) -> (loss: Double, error: Double) {
+        let w = dt / Double(trials)
+        let r = y - target
+        return (w * mask * r * r, 2 * w * mask * r)
+    }
+}

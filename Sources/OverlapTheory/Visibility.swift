@@ -1,0 +1,29 @@
+import GramFlowCore
+
+/// Whether the loss depends on an overlap (THEORY §6).
+///
+/// Linear φ: visible are σ_{v_r u_s}, σ_{v_r m_k}, σ_{z_o u_s}, σ_{z_o m_k}, the
+/// (R+O)(R+K) overlaps between the output side {v, z} and the basis {u, m}.
+/// Nonlinear φ adds the basis block σ_{e_i e_j}, through which Δ = cᵀ S_EE c enters.
+/// Classified from the structure of the reduced dynamics; the tests confirm it
+/// numerically (∂L/∂σ ≡ 0 exactly on the invisible ones).
+public struct Visibility: Equatable, Sendable {
+    public let layout: VectorLayout
+    /// One flag per overlap in `layout.overlapPairs` order.
+    public let isVisible: [Bool]
+
+    public init(spec: ModelSpec) {
+        let layout = spec.layout
+        self.layout = layout
+        let basis = Set(layout.basisIndices)
+        let outputSide = Set(layout.vIndices + layout.zIndices)
+        isVisible = layout.overlapPairs.map { a, b in
+            let crossing = (outputSide.contains(a) && basis.contains(b)) || (outputSide.contains(b) && basis.contains(a))
+            let basisBlock = basis.contains(a) && basis.contains(b)
+            return crossing || (!spec.nonlinearity.isLinear && basisBlock)
+        }
+    }
+
+    public var visibleNames: [String] { zip(layout.overlapNames, isVisible).filter { $0.1 }.map { $0.0 } }
+    public var invisibleNames: [String] { zip(layout.overlapNames, isVisible).filter { !$0.1 }.map { $0.0 } }
+}

@@ -1,0 +1,3 @@
+import GramFlowCommands
+
+GramFlowCommand.main()
