@@ -1,0 +1,40 @@
+import XCTest
+import GramFlowCore
+import GramFlowNumerics
+import NetworkSimulation
+import TestSupport
+
+/// BPTT gradients against central finite differences of the network loss.
+final class BackpropagationTests: XCTestCase {
+    private func randomBatch(_ spec: ModelSpec, trials: Int, steps: Int, seed: UInt64) -> TaskBatch {
+        let random = RandomSource(seed: seed)
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: spec.inputs, outputs: spec.outputs)
+        for i in batch.x.indices { batch.x[i] = random.gaussian() }
+        for i in batch.target.indices { batch.target[i] = random.gaussian(); batch.mask[i] = random.uniform() < 0.8 ? 1 : 0 }
+        return batch
+    }
+
+    private func check(_ spec: ModelSpec) {
+        let N = 12
+        let batch = randomBatch(spec, trials: 2, steps: 25, seed: 4)
+        let network = LowRankNetwork.gaussian(spec: spec, neurons: N, random: RandomSource(seed: 6))
+        let pass = Backpropagation(spec: spec, neurons: N, steps: batch.steps)
+        var gradient: Matrix? = Matrix(rows: N, cols: spec.layout.dimension)
+        var none: Matrix? = nil
+        _ = pass.evaluate(network, batch: batch, gradient: &gradient)
+        let g = gradient!
+        XCTAssertGreaterThan(g.maxAbs, 0)
+        let epsilon = 1e-6
+        for i in 0..<N { for j in 0..<spec.layout.dimension {
+            var plus = network, minus = network
+            plus.parameters[i, j] += epsilon; minus.parameters[i, j] -= epsilon
+            let fd = (pass.evaluate(plus, batch: batch, gradient: &none)
+                      - pass.evaluate(minus, batch: batch, gradient: &none)) / (2 * epsilon)
+            assertClose(g[i, j], fd, relative: 1e-6, absolute: 1e-9 * max(1, g.maxAbs), "\(spec.nonlinearity) P[\(i), \(j)]")
+        } }
+    }
+
+    func testLinearGradient() { check(ModelSpec(inputs: 2, rank: 2, outputs: 2, dt: 0.1)) }
+    func testTanhGradient() { check(ModelSpec(inputs: 2, rank: 2, outputs: 2, dt: 0.1, nonlinearity: .tanh)) }
+    func testErfGradient() { check(ModelSpec(inputs: 1, rank: 1, outputs: 1, dt: 0.1, nonlinearity: .erf)) }
+}

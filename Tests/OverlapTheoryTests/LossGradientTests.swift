@@ -1,0 +1,54 @@
+import XCTest
+import GramFlowCore
+import GramFlowNumerics
+import OverlapTheory
+import TestSupport
+
+/// G = ∂L/∂S from the adjoint pass against central finite differences of L(S).
+final class LossGradientTests: XCTestCase {
+    /// dL/dσ_ab along the symmetric direction E_ab + E_ba equals 2 G_ab (a ≠ b), G_aa on the diagonal.
+    private func checkAgainstFiniteDifferences(spec: ModelSpec, batch: TaskBatch, seed: UInt64) throws {
+        let loss = try makeOverlapLoss(spec: spec, batch: batch)
+        let S = sampledOverlaps(spec.layout, seed: seed)
+        let (L, G) = loss.lossAndGradient(S)
+        assertClose(L, loss.loss(S), relative: 1e-15)
+        XCTAssertGreaterThan(G.maxAbs, 0)
+        let epsilon = 1e-6
+        for (a, b) in spec.layout.overlapPairs {
+            var plus = S, minus = S
+            plus[a, b] += epsilon; minus[a, b] -= epsilon
+            if a != b { plus[b, a] += epsilon; minus[b, a] -= epsilon }
+            let fd = (loss.loss(plus) - loss.loss(minus)) / (2 * epsilon)
+            let adjoint = a == b ? G[a, b] : 2 * G[a, b]
+            // Central differences are O(ε²) ≈ 1e-12 accurate; rounding ≈ 1e-16·L/ε.
+            assertClose(adjoint, fd, relative: 1e-6, absolute: 1e-8 * max(1, G.maxAbs),
+                        "σ(\(spec.layout.overlapNames[spec.layout.overlapPairs.firstIndex { $0 == (a, b) }!]))")
+        }
+    }
+
+    func testFilterRankOne() throws {
+        let spec = ModelSpec(rank: 1, dt: 0.05)
+        let batch = FilterTask().batch(steps: 120, dt: 0.05, random: RandomSource(seed: 0))
+        try checkAgainstFiniteDifferences(spec: spec, batch: batch, seed: 1)
+    }
+
+    func testOscillationRankTwo() throws {
+        let spec = ModelSpec(rank: 2, dt: 0.05)
+        let batch = OscillationTask().batch(steps: 120, dt: 0.05, random: RandomSource(seed: 0))
+        try checkAgainstFiniteDifferences(spec: spec, batch: batch, seed: 2)
+    }
+
+    func testManyInputsOutputsRankThreeWithMask() throws {
+        let spec = ModelSpec(inputs: 2, rank: 3, outputs: 2, dt: 0.1)
+        let batch = randomBatch(trials: 3, steps: 40, inputs: 2, outputs: 2, seed: 9)
+        try checkAgainstFiniteDifferences(spec: spec, batch: batch, seed: 3)
+    }
+
+    func testNonlinearTheoryIsRefusedWithAClearMessage() {
+        let spec = ModelSpec(nonlinearity: .tanh)
+        let batch = FilterTask().batch(steps: 10, dt: 0.05, random: RandomSource(seed: 0))
+        XCTAssertThrowsError(try makeOverlapLoss(spec: spec, batch: batch)) { error in
+            XCTAssert("\(error)".contains("tanh"), "\(error)")
+        }
+    }
+}
