@@ -1,10 +1,17 @@
 import ArgumentParser
+import Studies
 
 /// The `gramflow` root command.
 public struct GramFlowCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gramflow",
         abstract: "Learning dynamics of low-rank RNNs, closed on the Gram matrix of their vectors.",
-        subcommands: [])
+        discussion: """
+        integrate  the overlap theory (exact discrete-GD map or gradient-flow ODE)
+        simulate   a finite network of N neurons trained by gradient descent
+        validate   both from the same initial overlaps, and the deviation between them
+        """,
+        version: GramFlowVersion.current,
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self])
     public init() {}
 }

@@ -1,0 +1,7 @@
+import ArgumentParser
+import GramFlowCore
+import OverlapTheory
+
+extension TaskName: ExpressibleByArgument {}
+extension Nonlinearity: ExpressibleByArgument {}
+extension OverlapUpdate: ExpressibleByArgument {}

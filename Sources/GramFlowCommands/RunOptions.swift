@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import GramFlowCore
+import OverlapTheory
+import Studies
+
+/// Options shared by every subcommand: the model, the task, training and output.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Task: filter, oscillation or filter-noise.")
+    var task: TaskName = .filter
+    @Option(help: "Rank R of the connectivity (≥ 1).")
+    var rank: Int = 1
+    @Option(help: "Nonlinearity φ: linear, tanh, erf or relu (the theory supports linear so far).")
+    var phi: Nonlinearity = .linear
+    @Option(help: "Number of training epochs.")
+    var epochs: Int = 2000
+    @Option(name: .customLong("lr"), help: "Learning rate η (the network's step is N·η).")
+    var learningRate: Double = 5e-3
+    @Option(help: "Euler time step dt.")
+    var dt: Double = 0.05
+    @Option(help: "Time constant τ (α = dt/τ).")
+    var tau: Double = 1
+    @Option(help: "Time steps T per trial.")
+    var steps: Int = 400
+    @Option(help: "Random seed (initial vectors and task batches).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Task gain a (filter, filter-noise; default 1).")
+    var gain: Double?
+    @Option(help: "Task decay rate c (default 0.2 for the filters, 0.3 for oscillation).")
+    var decay: Double?
+    @Option(help: "Oscillation angular frequency ω (default 2).")
+    var frequency: Double?
+    @Option(help: "Trials per batch (filter-noise; default 8).")
+    var batch: Int?
+    @Option(help: "Input noise amplitude σ (filter-noise; default 1).")
+    var noise: Double?
+
+    @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
+                               valueName: "file"))
+    var overlaps: String?
+    @Option(help: ArgumentHelp("Output folder (replaced if it holds a previous GramFlow output).", valueName: "dir"))
+    var out: String?
+    @Flag(help: "Draw PNG figures of the loss and the overlaps with gnuplot.")
+    var plot = false
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    /// The resolved configuration; throws `ValidationError` (exit 64) naming the option.
+    func configuration(neurons: Int, update: OverlapUpdate, tolerance: Double) throws -> RunConfiguration {
+        var config = RunConfiguration(
+            task: task,
+            taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise),
+            model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
+            epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
+            update: update, flowTolerance: tolerance)
+        do {
+            try config.validate()
+            if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
+        } catch let error as InputError {
+            throw ValidationError(usageMessage(error))
+        }
+        return config
+    }
+
+    /// Checks the output folder can be written, before any work.
+    func checkOutput(default name: String) throws -> String {
+        let path = out ?? name
+        do { try OutputFolder.check(path) } catch { throw ValidationError(usageMessage(error)) }
+        return path
+    }
+
+    private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(field: "overlaps", "cannot read \(path); give the path of a JSON file")
+        }
+        guard let values = try? JSONDecoder().decode([String: Double].self, from: data) else {
+            throw InputError(field: "overlaps", "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
+        }
+        _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
+        return values
+    }
+}
+
+/// "--field: message", naming the command-line option.
+func usageMessage(_ error: InputError) -> String {
+    let option = ["dt": "dt", "tau": "tau", "inputs": "task", "outputs": "task"][error.field] ?? error.field
+    return "--\(option): \(error.message)"
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import GramFlowCore
+import OverlapTheory
+import Studies
+
+/// `gramflow simulate`: a finite network trained for real.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Train a finite low-rank network by gradient descent and record its overlaps every epoch.")
+
+    @OptionGroup var options: RunOptions
+    @Option(help: "Number of neurons N.")
+    var neurons: Int = 500
+
+    func validate() throws {
+        _ = try options.configuration(neurons: neurons, update: .map, tolerance: 1e-12)
+        _ = try options.checkOutput(default: "gramflow-simulate")
+    }
+
+    func run() throws {
+        let config = try options.configuration(neurons: neurons, update: .map, tolerance: 1e-12)
+        let path = try options.checkOutput(default: "gramflow-simulate")
+        try withOutputFolder(path) { folder in
+            let result = try Runs.network(config, initial: try InitialState.network(config), progress: !options.quiet)
+            let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
+                                               into: folder, plot: options.plot)
+            print("""
+            network N=\(config.neurons): \(result.trajectory.count - 1) epochs in \(short(result.seconds)) s, \
+            loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
+            \(invariantSummary(manifest))
+            wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
+            """)
+            return [result.outcome]
+        }
+    }
+}

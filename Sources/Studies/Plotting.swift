@@ -1,0 +1,69 @@
+import Foundation
+import GramFlowCore
+import OverlapTheory
+
+/// Figures drawn by gnuplot (Debian `gnuplot-nox`, terminal `pngcairo`) from the CSVs a run writes.
+public enum Plotting {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// loss.png, overlaps-visible.png and overlaps-invisible.png for a trajectory.csv in `folder`.
+    public static func plotRun(in folder: URL, layout: VectorLayout, visibility: Visibility, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'loss.png'\nset logscale y\nset ylabel 'loss'\n"
+        script += "plot 'trajectory.csv' using 1:2 with lines lw 2 title 'loss'\nunset logscale y\n"
+        for (visible, file) in [(true, "overlaps-visible.png"), (false, "overlaps-invisible.png")] {
+            let columns = visibility.isVisible.indices.filter { visibility.isVisible[$0] == visible }
+            guard !columns.isEmpty else { continue }
+            script += "set output '\(file)'\nset ylabel '\(visible ? "loss-visible" : "loss-invisible") overlaps'\n"
+            script += "plot " + columns.map { "'trajectory.csv' using 1:\($0 + 3) with lines lw 2 title '\(layout.overlapNames[$0])'" }
+                .joined(separator: ", \\\n     ") + "\n"
+        }
+        try run(script, in: folder)
+    }
+
+    /// deviation.png: the largest |S_theory − S_network| and |ΔL| per epoch, log scale.
+    public static func plotDeviation(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'deviation.png'\nset logscale y\nset ylabel '|theory − network|'\nset format y '10^{%L}'\n"
+        script += "plot 'deviation.csv' using 1:($2 > 0 ? $2 : 1e-18) with lines lw 2 title 'max over overlaps', "
+        script += "'deviation.csv' using 1:($3 > 0 ? $3 : 1e-18) with lines lw 2 title 'loss'\n"
+        try run(script, in: folder)
+    }
+
+    private static func header(title: String) -> String {
+        """
+        set terminal pngcairo size 900,560 enhanced font 'Sans,11'
+        set datafile separator ','
+        set key outside right
+        set grid
+        set xlabel 'epoch'
+        set title '\(title.replacingOccurrences(of: "'", with: ""))' noenhanced
+
+        """
+    }
+
+    private static func run(_ script: String, in folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gnuplot"]
+        process.currentDirectoryURL = folder
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw Failure(description: "could not start gnuplot (\(error)); install it with `make deps` or `apt-get install gnuplot-nox`")
+        }
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try? input.fileHandleForWriting.close()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: process.terminationStatus == 127
+                ? "gnuplot is not installed; run `make deps` or `apt-get install gnuplot-nox`"
+                : "gnuplot failed: \(message)")
+        }
+    }
+}

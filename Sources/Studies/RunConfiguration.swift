@@ -1,0 +1,53 @@
+import GramFlowCore
+import OverlapTheory
+
+/// Every parameter of a run, resolved (defaults filled in). Written to run.json.
+public struct RunConfiguration: Codable, Equatable, Sendable {
+    public var task: TaskName
+    public var taskOptions: TaskOptions
+    public var model: ModelSpec
+    /// Number of training epochs.
+    public var epochs: Int
+    /// η; the network's learning rate is N·η.
+    public var learningRate: Double
+    /// T, the number of time steps of a trial.
+    public var steps: Int
+    public var seed: UInt64
+    /// N: the network size, and for the theory alone the size at which the initial overlaps are sampled.
+    public var neurons: Int
+    /// How the theory advances: the exact map or the gradient flow.
+    public var update: OverlapUpdate
+    /// Local error tolerance of the flow's ODE solver.
+    public var flowTolerance: Double
+    /// Initial overlaps given by the user (`a.b` → value), or nil to sample Gaussian vectors.
+    public var initialOverlaps: [String: Double]?
+
+    public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
+                epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
+                neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
+                initialOverlaps: [String: Double]? = nil) {
+        self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
+        self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
+        self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
+    }
+
+    /// Checks every field; the error names the command-line option and the fix.
+    public func validate() throws(InputError) {
+        try model.validate()
+        guard epochs >= 0 else { throw InputError(field: "epochs", "must be 0 or more (got \(epochs))") }
+        guard learningRate.isFinite && learningRate > 0 else {
+            throw InputError(field: "lr", "must be a positive number (got \(learningRate))")
+        }
+        guard steps >= 1 else { throw InputError(field: "steps", "must be at least 1 (got \(steps))") }
+        guard neurons >= 1 else { throw InputError(field: "neurons", "must be at least 1 (got \(neurons))") }
+        guard flowTolerance.isFinite && flowTolerance > 0 else {
+            throw InputError(field: "tolerance", "must be a positive number (got \(flowTolerance))")
+        }
+        let task = try makeTask()
+        guard task.inputs == model.inputs && task.outputs == model.outputs else {
+            throw InputError(field: "task", "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
+        }
+    }
+
+    public func makeTask() throws(InputError) -> any Task { try taskOptions.makeTask(task) }
+}

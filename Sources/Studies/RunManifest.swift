@@ -1,0 +1,74 @@
+import Foundation
+import GramFlowCore
+import OverlapTheory
+
+/// The version written into every output.
+public enum GramFlowVersion { public static let current = "0.1.0" }
+
+/// tr(M^k), k = 1..4, at the start and end of a run, the largest relative drift
+/// along it (against tr(S_0^k)), and what the theory says to expect.
+public struct InvariantReport: Codable, Equatable, Sendable {
+    public var start: [Double]
+    public var end: [Double]
+    public var maxRelativeDrift: [Double]
+    public var expectation: String
+}
+
+/// run.json: every resolved parameter, the seed, the version, which overlaps
+/// are loss-visible, the invariants, and how the run ended.
+public struct RunManifest: Codable, Sendable {
+    public var tool = "gramflow"
+    public var version = GramFlowVersion.current
+    /// "theory" or "network".
+    public var kind: String
+    public var parameters: RunConfiguration
+    /// "completed", "diverged" or "solver-failed".
+    public var status: String
+    public var message: String
+    public var epochsRecorded: Int
+    public var initialLoss: Double?
+    public var finalLoss: Double?
+    public var overlaps: [String]
+    public var visible: [String]
+    public var invisible: [String]
+    public var invariants: InvariantReport
+    public var seconds: Double
+
+    public init(kind: String, config: RunConfiguration, result: RunResult, discrete: Bool) {
+        let trajectory = result.trajectory
+        let visibility = Visibility(spec: config.model)
+        self.kind = kind
+        parameters = config
+        status = result.outcome.status
+        message = result.outcome.description
+        epochsRecorded = trajectory.count
+        initialLoss = trajectory.losses.first
+        finalLoss = trajectory.losses.last
+        overlaps = config.model.layout.overlapNames
+        visible = visibility.visibleNames
+        invisible = visibility.invisibleNames
+        let eta = config.learningRate
+        let expectation: String
+        if !config.model.nonlinearity.isLinear {
+            expectation = "not conserved: a nonlinear φ makes the loss depend on S_BB (THEORY §7)"
+        } else if discrete {
+            expectation = "drift expected: discrete gradient descent breaks tr(M^k) at O(η²) per epoch (η² × epochs = \(eta * eta * Double(config.epochs)))"
+        } else {
+            expectation = "conserved by gradient flow up to the ODE tolerance (\(config.flowTolerance))"
+        }
+        invariants = InvariantReport(start: trajectory.invariants.first ?? [], end: trajectory.invariants.last ?? [],
+                                     maxRelativeDrift: trajectory.maxRelativeInvariantDrift, expectation: expectation)
+        seconds = result.seconds
+    }
+
+    public var json: String { encodeJSON(self) }
+}
+
+/// Pretty, key-sorted JSON of any encodable value.
+public func encodeJSON<T: Encodable>(_ value: T) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    // Encoding plain data structures cannot fail.
+    return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
+}

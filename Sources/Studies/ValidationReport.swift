@@ -1,0 +1,123 @@
+import Foundation
+import GramFlowCore
+import OverlapTheory
+
+/// Theory against finite network, epoch by epoch over the epochs both recorded:
+/// the largest |S_theory − S_network| per overlap and for the loss.
+public struct ValidationReport: Codable, Sendable {
+    public struct OverlapRow: Codable, Sendable {
+        public var name: String
+        public var visible: Bool
+        public var maxDeviation: Double
+        public var finalTheory: Double
+        public var finalNetwork: Double
+    }
+
+    public var version = GramFlowVersion.current
+    public var parameters: RunConfiguration
+    public var epochsCompared: Int
+    public var maxOverlapDeviation: Double
+    public var maxLossDeviation: Double
+    public var overlaps: [OverlapRow]
+    public var theoryStatus: String
+    public var networkStatus: String
+    /// What agreement the theory predicts for this configuration.
+    public var expectation: String
+    public var theoryInvariants: InvariantReport
+    public var networkInvariants: InvariantReport
+    /// Per compared epoch: max over overlaps, and the loss deviation.
+    public var deviationByEpoch: [[Double]]
+
+    public init(config: RunConfiguration, theory: RunResult, network: RunResult,
+                theoryManifest: RunManifest, networkManifest: RunManifest) {
+        parameters = config
+        let t = theory.trajectory, n = network.trajectory
+        let count = min(t.count, n.count)
+        epochsCompared = count
+        let names = config.model.layout.overlapNames
+        let visibility = Visibility(spec: config.model)
+        var perOverlap = [Double](repeating: 0, count: names.count)
+        var byEpoch: [[Double]] = []
+        var lossDeviation = 0.0
+        for e in 0..<count {
+            var worst = 0.0
+            for j in names.indices {
+                let d = abs(t.overlaps[e][j] - n.overlaps[e][j])
+                perOverlap[j] = max(perOverlap[j], d.isNaN ? .infinity : d)
+                worst = max(worst, d)
+            }
+            let dl = abs(t.losses[e] - n.losses[e])
+            lossDeviation = max(lossDeviation, dl.isNaN ? .infinity : dl)
+            byEpoch.append([Double(t.epochs[e]), worst, dl])
+        }
+        maxOverlapDeviation = perOverlap.max() ?? 0
+        maxLossDeviation = lossDeviation
+        overlaps = names.indices.map {
+            OverlapRow(name: names[$0], visible: visibility.isVisible[$0], maxDeviation: perOverlap[$0],
+                       finalTheory: count > 0 ? t.overlaps[count - 1][$0] : .nan,
+                       finalNetwork: count > 0 ? n.overlaps[count - 1][$0] : .nan)
+        }
+        theoryStatus = theory.outcome.description
+        networkStatus = network.outcome.description
+        deviationByEpoch = byEpoch
+        theoryInvariants = theoryManifest.invariants
+        networkInvariants = networkManifest.invariants
+        if config.model.nonlinearity.isLinear && config.update == .map {
+            expectation = "exact: for linear φ the discrete map is exactly what GD does to the overlaps at every N; only rounding separates them (≤ 1e-9 expected)"
+        } else if config.model.nonlinearity.isLinear {
+            expectation = "O(η): the gradient flow is the small-step limit of the network's discrete GD"
+        } else {
+            expectation = "asymptotic: the Gaussian closure is exact as N → ∞"
+        }
+    }
+
+    /// deviation.csv: epoch, max overlap deviation, loss deviation.
+    public var deviationCSV: String {
+        "epoch,max_overlap_deviation,loss_deviation\n"
+            + deviationByEpoch.map { "\(Int($0[0])),\($0[1]),\($0[2])" }.joined(separator: "\n") + "\n"
+    }
+
+    public var json: String {
+        var copy = self
+        copy.deviationByEpoch = []  // in deviation.csv
+        return encodeJSON(copy)
+    }
+
+    public var markdown: String {
+        let c = parameters
+        var md = """
+        # Validation: theory against a finite network
+
+        Task `\(c.task.rawValue)`, rank \(c.model.rank), \(c.model.inputs) input(s), \(c.model.outputs) output(s), φ = \(c.model.nonlinearity.rawValue); \
+        N = \(c.neurons), η = \(c.learningRate) (network learning rate N·η), dt = \(c.model.dt), T = \(c.steps), \
+        \(c.epochs) epochs, seed \(c.seed), theory update `\(c.update.rawValue)`. GramFlow \(version).
+
+        | quantity | value |
+        | --- | --- |
+        | epochs compared | \(epochsCompared) |
+        | max over epochs and overlaps of \\|S_theory − S_network\\| | \(format(maxOverlapDeviation)) |
+        | max over epochs of \\|L_theory − L_network\\| | \(format(maxLossDeviation)) |
+        | theory run | \(theoryStatus) |
+        | network run | \(networkStatus) |
+
+        Expected agreement: \(expectation).
+
+        ## Per overlap
+
+        | overlap | loss-visible | max \\|Δ\\| | final (theory) | final (network) |
+        | --- | --- | --- | --- | --- |
+
+        """
+        for row in overlaps {
+            md += "| `\(row.name)` | \(row.visible ? "yes" : "no") | \(format(row.maxDeviation)) | \(format(row.finalTheory)) | \(format(row.finalNetwork)) |\n"
+        }
+        md += "\n## Invariants tr(M^k), k = 1..4 (THEORY §7)\n\n"
+        md += "| run | max relative drift (k = 1, 2, 3, 4) | expectation |\n| --- | --- | --- |\n"
+        md += "| theory | \(theoryInvariants.maxRelativeDrift.map(format).joined(separator: ", ")) | \(theoryInvariants.expectation) |\n"
+        md += "| network | \(networkInvariants.maxRelativeDrift.map(format).joined(separator: ", ")) | \(networkInvariants.expectation) |\n"
+        return md
+    }
+}
+
+/// A number for reports: 4 significant digits, exponent form when small or large.
+func format(_ x: Double) -> String { String(format: "%.4g", x) }
