@@ -23,7 +23,6 @@ public struct NetworkTrainer {
         let pass = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps)
         var gradient: Matrix? = Matrix(rows: network.neurons, cols: network.spec.layout.dimension)
         var noGradient: Matrix? = nil
-        let step = eta * Double(network.neurons)
         for epoch in 0...epochs {
             let last = epoch == epochs
             let loss = last ? pass.evaluate(network, batch: batch, gradient: &noGradient)
@@ -34,11 +33,18 @@ public struct NetworkTrainer {
                 return .diverged(epoch: epoch, reason: reason)
             }
             guard !last else { break }
-            let g = gradient!.storage
+            self.step(&network, gradient: gradient!)
+        }
+        return .completed
+    }
+
+    /// One GD step P ← P − ηN ∇_P L, given ∇_P L.
+    public func step(_ network: inout LowRankNetwork, gradient: Matrix) {
+        let step = eta * Double(network.neurons)
+        gradient.storage.withUnsafeBufferPointer { g in
             network.parameters.storage.withUnsafeMutableBufferPointer { p in
                 for i in 0..<p.count { p[i] -= step * g[i] }
             }
         }
-        return .completed
     }
 }

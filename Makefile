@@ -1,0 +1,51 @@
+# GramFlow: set-up, demo, tests, validations and benchmarks.
+# `make demo` and `make test` install what is missing on a Debian machine first.
+
+SWIFT        ?= swift
+APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev gnuplot-nox
+GRAMFLOW     := .build/release/gramflow
+DEMO_OUT     ?= demo-output
+
+.PHONY: deps build demo test validate bench clean
+
+## deps: install the missing apt packages (as root, or with sudo)
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	  else echo "error: need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	  echo "installing:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## build: release build of the gramflow tool
+build: deps
+	$(SWIFT) build -c release --product gramflow
+
+## demo: the default study, theory against a finite network on the filter task
+demo: build
+	$(GRAMFLOW) validate --task filter --rank 1 --neurons 500 --epochs 2000 --lr 5e-3 \
+	  --dt 0.05 --steps 400 --seed 1 --plot --out $(DEMO_OUT)
+	@echo
+	@sed -n '1,14p' $(DEMO_OUT)/report.md
+	@echo
+	@echo "figures: $(DEMO_OUT)/deviation.png, $(DEMO_OUT)/theory/*.png, $(DEMO_OUT)/network/*.png"
+
+## test: the test suite (includes reduced validations)
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## validate: the full validations, reports written under validation/
+validate: build
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
+
+## bench: the benchmarks (see Benchmarks/README.md)
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+clean:
+	rm -rf .build $(DEMO_OUT)
