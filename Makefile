@@ -37,7 +37,7 @@ demo: build
 ## test: the test suite (includes reduced validations)
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-swift-testing
 
 ## validate: the full validations, reports written under validation/
 validate: build
