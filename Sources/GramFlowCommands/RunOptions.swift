@@ -46,14 +46,14 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "No progress on standard error.")
     var quiet = false
 
-    /// The resolved configuration; throws `ValidationError` (exit 64) naming the option.
-    func configuration(neurons: Int, update: OverlapUpdate, tolerance: Double) throws -> RunConfiguration {
+    /// The resolved configuration; without theory options (simulate), the map and its defaults.
+    func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
         var config = RunConfiguration(
             task: task,
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise),
             model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
             epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
-            update: update, flowTolerance: tolerance)
+            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12)
         do {
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
@@ -61,6 +61,12 @@ struct RunOptions: ParsableArguments {
             throw ValidationError(usageMessage(error))
         }
         return config
+    }
+
+    /// The configuration and the output path, both checked (exit 64 on a bad value).
+    func resolved(neurons: Int, theory: TheoryOptions? = nil, defaultOut: String) throws
+        -> (config: RunConfiguration, out: String) {
+        (try configuration(neurons: neurons, theory: theory), try checkOutput(default: defaultOut))
     }
 
     /// Checks the output folder can be written, before any work.
@@ -80,6 +86,14 @@ struct RunOptions: ParsableArguments {
         _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
         return values
     }
+}
+
+/// How the theory advances (integrate, validate).
+struct TheoryOptions: ParsableArguments {
+    @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG).")
+    var update: OverlapUpdate = .map
+    @Option(help: "Local error tolerance of the flow's ODE solver (absolute and relative).")
+    var tolerance: Double = 1e-12
 }
 
 /// "--field: message", naming the command-line option.

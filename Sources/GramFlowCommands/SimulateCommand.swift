@@ -15,13 +15,11 @@ struct SimulateCommand: ParsableCommand {
     var neurons: Int = 500
 
     func validate() throws {
-        _ = try options.configuration(neurons: neurons, update: .map, tolerance: 1e-12)
-        _ = try options.checkOutput(default: "gramflow-simulate")
+        _ = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
     }
 
     func run() throws {
-        let config = try options.configuration(neurons: neurons, update: .map, tolerance: 1e-12)
-        let path = try options.checkOutput(default: "gramflow-simulate")
+        let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
         try withOutputFolder(path) { folder in
             let result = try Runs.network(config, initial: try InitialState.network(config), progress: !options.quiet)
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,

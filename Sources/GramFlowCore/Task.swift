@@ -13,6 +13,14 @@ public protocol Task: Sendable {
     func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch
 }
 
+/// One trial with the impulse x_0 = 1/dt and target y*_t = response((t−1) dt), t = 1..T.
+func impulseBatch(steps: Int, dt: Double, response: (Double) -> Double) -> TaskBatch {
+    var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
+    batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
+    for t in 1...steps { batch.target[batch.targetIndex(0, t, 0)] = response(Double(t - 1) * dt) }
+    return batch
+}
+
 /// The impulse response filter (THEORY §8): x_0 = 1/dt, x_t = 0 otherwise,
 /// y*_t = a e^{−c (t−1) dt}.
 public struct FilterTask: Task {
@@ -24,12 +32,7 @@ public struct FilterTask: Task {
     public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
-        batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
-        for t in 1...steps {
-            batch.target[batch.targetIndex(0, t, 0)] = gain * Double.exp(-decay * Double(t - 1) * dt)
-        }
-        return batch
+        impulseBatch(steps: steps, dt: dt) { s in gain * Double.exp(-decay * s) }
     }
 }
 
@@ -44,13 +47,7 @@ public struct OscillationTask: Task {
     public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
-        batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
-        for t in 1...steps {
-            let s = Double(t - 1) * dt
-            batch.target[batch.targetIndex(0, t, 0)] = Double.exp(-decay * s) * Double.cos(frequency * s)
-        }
-        return batch
+        impulseBatch(steps: steps, dt: dt) { s in Double.exp(-decay * s) * Double.cos(frequency * s) }
     }
 }
 
