@@ -1,4 +1,5 @@
 import GramFlowCore
+import GramFlowNumerics
 import OverlapTheory
 
 /// Every parameter of a run, resolved (defaults filled in). Written to run.json.
@@ -50,4 +51,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     }
 
     public func makeTask() throws(InputError) -> any Task { try taskOptions.makeTask(task) }
+
+    /// The training batch, drawn from the seed's batch stream: the theory and the
+    /// network of one configuration see the same trials.
+    public func makeBatch() throws(InputError) -> TaskBatch {
+        try makeTask().batch(steps: steps, dt: model.dt, random: SeedStreams.batches(seed))
+    }
 }

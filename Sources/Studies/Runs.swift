@@ -15,9 +15,7 @@ public struct RunResult: Sendable {
 public enum Runs {
     /// Integrates the overlap dynamics from S_0 (the map or the flow, per `config.update`).
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, progress: Bool = true) throws -> RunResult {
-        let batch = try config.makeTask().batch(steps: config.steps, dt: config.model.dt,
-                                                random: SeedStreams.batches(config.seed))
-        let loss = try makeOverlapLoss(spec: config.model, batch: batch)
+        let loss = try makeOverlapLoss(spec: config.model, batch: try config.makeBatch())
         let trainer = TheoryTrainer(loss: loss, eta: config.learningRate, update: config.update,
                                     flowTolerance: config.flowTolerance)
         return record(config, label: "theory", progress: progress) { observe in
@@ -27,8 +25,7 @@ public enum Runs {
 
     /// Trains the finite network by plain gradient descent with learning rate N·η.
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, progress: Bool = true) throws -> RunResult {
-        let batch = try config.makeTask().batch(steps: config.steps, dt: config.model.dt,
-                                                random: SeedStreams.batches(config.seed))
+        let batch = try config.makeBatch()
         var network = initial
         let trainer = NetworkTrainer(eta: config.learningRate)
         return record(config, label: "network N=\(initial.neurons)", progress: progress) { observe in
