@@ -28,6 +28,22 @@ public enum Nonlinearity: String, CaseIterable, Codable, Sendable {
         }
     }
 
+    /// φ‴(x), which gives the Δ-derivative of the Gaussian gain through the heat
+    /// identity d⟨φ'⟩/dΔ = ½⟨φ‴⟩. Zero almost everywhere for linear and relu.
+    @inlinable
+    public func thirdDerivative(_ x: Double) -> Double {
+        switch self {
+        case .linear, .relu: return 0
+        case .tanh: let t = Double.tanh(x), s = 1 - t * t; return s * (6 * t * t - 2)
+        case .erf: return (Double.pi * Double.pi * x * x / 4 - Double.pi / 2) * Double.exp(-Double.pi * x * x / 4)
+        }
+    }
+
+    /// Whether the Gaussian gain ⟨φ'⟩(Δ) varies with Δ: then the loss depends on the
+    /// basis block S_EE through Δ = cᵀ S_EE c (THEORY §6). Not for linear (gain 1)
+    /// nor relu (gain ½ at every Δ).
+    public var gainDependsOnVariance: Bool { self == .tanh || self == .erf }
+
     /// √π / 2, the argument scale of the `erf` nonlinearity.
     public static let erfScale = Double.pi.squareRoot() / 2
 

@@ -14,18 +14,9 @@ public protocol OverlapLoss: AnyObject {
     func lossAndGradient(_ S: Matrix) -> (loss: Double, G: Matrix)
 }
 
-/// The error raised when a model is asked for something this build cannot do.
-public struct UnsupportedModel: Error, CustomStringConvertible {
-    public let description: String
-}
-
-/// The overlap loss for a model and a batch: the exact linear reduction, or an
-/// error saying what is missing for other nonlinearities.
-public func makeOverlapLoss(spec: ModelSpec, batch: TaskBatch) throws -> any OverlapLoss {
-    switch spec.nonlinearity {
-    case .linear: return LinearOverlapLoss(spec: spec, batch: batch)
-    default:
-        throw UnsupportedModel(description:
-            "the overlap theory for φ = \(spec.nonlinearity.rawValue) (Gaussian closure) is not built yet; use --phi linear")
-    }
+/// The overlap loss of a model on a batch: exact for linear φ, the Gaussian
+/// closure otherwise.
+/// - Throws: `NumericsError` if the Gaussian gain of φ cannot be tabulated.
+public func makeOverlapLoss(spec: ModelSpec, batch: TaskBatch) throws -> ReducedOverlapLoss {
+    try ReducedOverlapLoss(spec: spec, batch: batch)
 }

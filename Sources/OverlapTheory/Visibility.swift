@@ -4,7 +4,9 @@ import GramFlowCore
 ///
 /// Linear φ: visible are σ_{v_r u_s}, σ_{v_r m_k}, σ_{z_o u_s}, σ_{z_o m_k}, the
 /// (R+O)(R+K) overlaps between the output side {v, z} and the basis {u, m}.
-/// Nonlinear φ adds the basis block σ_{e_i e_j}, through which Δ = cᵀ S_EE c enters.
+/// A φ whose Gaussian gain ⟨φ'⟩(Δ) varies with Δ (tanh, erf) adds the basis block
+/// σ_{e_i e_j}, through which Δ = cᵀ S_EE c enters. ReLU's gain is ½ at every Δ,
+/// so its classification is the linear one.
 /// Classified from the structure of the reduced dynamics; the tests confirm it
 /// numerically (∂L/∂σ ≡ 0 exactly on the invisible ones).
 public struct Visibility: Equatable, Sendable {
@@ -20,7 +22,7 @@ public struct Visibility: Equatable, Sendable {
         isVisible = layout.overlapPairs.map { a, b in
             let crossing = (outputSide.contains(a) && basis.contains(b)) || (outputSide.contains(b) && basis.contains(a))
             let basisBlock = basis.contains(a) && basis.contains(b)
-            return crossing || (!spec.nonlinearity.isLinear && basisBlock)
+            return crossing || (spec.nonlinearity.gainDependsOnVariance && basisBlock)
         }
     }
 

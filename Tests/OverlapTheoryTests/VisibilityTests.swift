@@ -9,7 +9,7 @@ final class VisibilityTests: XCTestCase {
     func testCountsForRanksOneToThree() {
         let expected: [(rank: Int, phi: Nonlinearity, visible: Int, invisible: Int)] = [
             (1, .linear, 4, 6), (2, .linear, 9, 12), (3, .linear, 16, 20),
-            (1, .erf, 7, 3), (2, .tanh, 15, 6), (3, .relu, 26, 10),
+            (1, .erf, 7, 3), (2, .tanh, 15, 6), (3, .erf, 26, 10), (2, .relu, 9, 12),
         ]
         for e in expected {
             let v = Visibility(spec: ModelSpec(rank: e.rank, nonlinearity: e.phi))

@@ -15,7 +15,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // Theory: loss, G by the adjoint pass, and the exact map S ← (I−2ηG)S(I−2ηG).
     Benchmark("theory epoch (filter, T = 400, map)") { benchmark in
-        let loss = LinearOverlapLoss(spec: spec, batch: batch)
+        let loss = try! ReducedOverlapLoss(spec: spec, batch: batch)
         var S = LowRankNetwork.gaussian(spec: spec, neurons: 500, random: RandomSource(seed: 1)).overlaps
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {

@@ -1,0 +1,171 @@
+import GramFlowCore
+import GramFlowNumerics
+
+/// The reduced dynamics of a low-rank RNN and its loss, with the gradient by an
+/// adjoint pass (THEORY §3–§4). Exact at every N for linear φ; the Gaussian
+/// closure (asymptotically exact as N → ∞) otherwise.
+///
+/// With h_0 = 0 the state stays in span{u, m}: h_t = Σ κ_r u_r + Σ ξ_k m_k. With
+/// c_t = (κ_t, ξ_t) in the basis E = [u_1..u_R, m_1..m_K], A = S_{V,E},
+/// C = S_{Z,E}, Q = S_{E,E} and the gain F = ⟨φ'⟩ (1 for linear φ):
+///
+///     ξ_t = (1−α) ξ_{t−1} + α x_{t−1}
+///     κ_t = (1−α) κ_{t−1} + α F(Δ_{t−1}) A c_{t−1},     Δ_t = c_tᵀ Q c_t
+///     y_t = F(Δ_t) C c_t
+///
+/// (Stein's lemma: b·φ(h)/N → F(Δ) Σ_j c_j σ_{b e_j}.) The adjoint μ_t = dL/dκ_t, with
+/// e_t = ∂L/∂y_t and s_t = e_tᵀ C c_t + α μ_{t+1}ᵀ A c_t, runs
+///
+///     μ_t = (1−α) μ_{t+1} + [F_t (Cᵀ e_t + α Aᵀ μ_{t+1}) + 2 F'_t s_t Q c_t]_κ
+///     ∂L/∂A = α Σ_t F_t μ_{t+1} c_tᵀ,  ∂L/∂C = Σ_t F_t e_t c_tᵀ,  ∂L/∂Q = Σ_t F'_t s_t c_t c_tᵀ.
+///
+/// Cost per evaluation O(B·T·(R+K)·(R+K+O)), independent of N.
+public final class ReducedOverlapLoss: OverlapLoss {
+    public let spec: ModelSpec
+    /// The trials the loss averages over; replace it to train on a fresh batch.
+    public var batch: TaskBatch {
+        didSet { precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs); resizeWorkspace() }
+    }
+    private let layout: VectorLayout
+    private let gain: GaussianGain
+    private let varyingGain: Bool
+    // Workspace reused across calls.
+    private var c: [Double] = []         // c_t, t = 0..T
+    private var gains: [Double] = []     // F(Δ_t)
+    private var slopes: [Double] = []    // F'(Δ_t)
+    private var readout: [Double] = []   // C c_t, t = 1..T
+    private var errors: [Double] = []    // e_t, t = 1..T
+    private var mu: [Double] = []
+    private var muNext: [Double] = []
+
+    public init(spec: ModelSpec, batch: TaskBatch) throws {
+        precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs,
+                     "the batch has \(batch.inputs) inputs and \(batch.outputs) outputs, the model \(spec.inputs) and \(spec.outputs)")
+        self.spec = spec
+        self.batch = batch
+        layout = spec.layout
+        gain = try GaussianGain.of(spec.nonlinearity)
+        varyingGain = spec.nonlinearity.gainDependsOnVariance
+        resizeWorkspace()
+    }
+
+    private func resizeWorkspace() {
+        let P = spec.rank + spec.inputs, T = batch.steps, O = spec.outputs
+        c = Array(repeating: 0, count: (T + 1) * P)
+        gains = Array(repeating: 0, count: T + 1)
+        slopes = Array(repeating: 0, count: T + 1)
+        readout = Array(repeating: 0, count: T * O)
+        errors = Array(repeating: 0, count: T * O)
+        mu = Array(repeating: 0, count: spec.rank)
+        muNext = Array(repeating: 0, count: spec.rank)
+    }
+
+    public func loss(_ S: Matrix) -> Double { evaluate(S, withGradient: false).loss }
+
+    public func lossAndGradient(_ S: Matrix) -> (loss: Double, G: Matrix) {
+        let (loss, dLdS) = evaluate(S, withGradient: true)
+        return (loss, dLdS!.symmetrized)
+    }
+
+    /// The network's output y_{b,t,o} under the reduced dynamics, t = 1..T, in `TaskBatch` target order.
+    public func outputs(_ S: Matrix) -> [Double] {
+        var y = [Double](repeating: 0, count: batch.target.count)
+        let batch = self.batch
+        _ = evaluate(S, withGradient: false) { b, t, o, value in y[batch.targetIndex(b, t, o)] = value }
+        return y
+    }
+
+    /// L(S) and, if asked, ∂L/∂S_ab with S's entries taken as independent.
+    private func evaluate(_ S: Matrix, withGradient: Bool,
+                          output: ((Int, Int, Int, Double) -> Void)? = nil) -> (loss: Double, dLdS: Matrix?) {
+        let R = spec.rank, K = spec.inputs, O = spec.outputs, T = batch.steps
+        let P = R + K, alpha = spec.alpha
+        let basis = layout.basisIndices
+        let A = S.selecting(rows: layout.vIndices, cols: basis)  // R×P
+        let C = S.selecting(rows: layout.zIndices, cols: basis)  // O×P
+        let Q = S.selecting(rows: basis, cols: basis)            // P×P
+        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        var dA = Matrix(rows: R, cols: P), dC = Matrix(rows: O, cols: P), dQ = Matrix(rows: P, cols: P)
+        var total = 0.0
+        let zeroGain = gain(0)
+
+        for b in 0..<batch.trials {
+            for j in 0..<P { c[j] = 0 }  // c_0 = 0, Δ_0 = 0
+            gains[0] = zeroGain.value; slopes[0] = zeroGain.derivative
+            for t in 1...T {
+                let prev = (t - 1) * P, cur = t * P
+                for r in 0..<R {
+                    var drive = 0.0
+                    for j in 0..<P { drive += A[r, j] * c[prev + j] }
+                    c[cur + r] = (1 - alpha) * c[prev + r] + alpha * gains[t - 1] * drive
+                }
+                for k in 0..<K {
+                    c[cur + R + k] = (1 - alpha) * c[prev + R + k] + alpha * batch.x[batch.inputIndex(b, t - 1, k)]
+                }
+                if varyingGain {
+                    var delta = 0.0
+                    for i in 0..<P { for j in 0..<P { delta += c[cur + i] * Q[i, j] * c[cur + j] } }
+                    (gains[t], slopes[t]) = gain(delta)
+                } else {
+                    gains[t] = zeroGain.value; slopes[t] = 0
+                }
+                for o in 0..<O {
+                    var r = 0.0
+                    for j in 0..<P { r += C[o, j] * c[cur + j] }
+                    readout[(t - 1) * O + o] = r
+                    let y = gains[t] * r
+                    output?(b, t, o, y)
+                    let i = batch.targetIndex(b, t, o)
+                    let term = objective.term(output: y, target: batch.target[i], mask: batch.mask[i])
+                    total += term.loss
+                    errors[(t - 1) * O + o] = term.error
+                }
+            }
+            guard withGradient else { continue }
+            for r in 0..<R { muNext[r] = 0 }  // μ_{T+1} = 0
+            for t in stride(from: T, through: 1, by: -1) {
+                let cur = t * P, e = (t - 1) * O, hasNext = t < T
+                let F = gains[t], dF = slopes[t]
+                var s = 0.0
+                for o in 0..<O { s += errors[e + o] * readout[e + o] }
+                if hasNext {
+                    for r in 0..<R {
+                        var ac = 0.0
+                        for j in 0..<P { ac += A[r, j] * c[cur + j] }
+                        s += alpha * muNext[r] * ac
+                    }
+                }
+                for o in 0..<O where errors[e + o] != 0 {
+                    for j in 0..<P { dC[o, j] += F * errors[e + o] * c[cur + j] }
+                }
+                if hasNext {
+                    for r in 0..<R where muNext[r] != 0 {
+                        let w = alpha * F * muNext[r]
+                        for j in 0..<P { dA[r, j] += w * c[cur + j] }
+                    }
+                }
+                let curvature = dF * s
+                if varyingGain && curvature != 0 {
+                    for i in 0..<P { for j in 0..<P { dQ[i, j] += curvature * c[cur + i] * c[cur + j] } }
+                }
+                for r in 0..<R {
+                    var g = 0.0
+                    for o in 0..<O { g += C[o, r] * errors[e + o] }
+                    if hasNext { for q in 0..<R { g += alpha * A[q, r] * muNext[q] } }
+                    var qc = 0.0
+                    if varyingGain { for j in 0..<P { qc += Q[r, j] * c[cur + j] } }
+                    mu[r] = (1 - alpha) * muNext[r] + F * g + 2 * curvature * qc
+                }
+                swap(&mu, &muNext)
+            }
+        }
+        guard withGradient else { return (total, nil) }
+        var dLdS = Matrix(rows: layout.dimension, cols: layout.dimension)
+        for (r, row) in layout.vIndices.enumerated() { for (j, col) in basis.enumerated() { dLdS[row, col] = dA[r, j] } }
+        for (o, row) in layout.zIndices.enumerated() { for (j, col) in basis.enumerated() { dLdS[row, col] = dC[o, j] } }
+        if varyingGain {
+            for (i, row) in basis.enumerated() { for (j, col) in basis.enumerated() { dLdS[row, col] = dQ[i, j] } }
+        }
+        return (total, dLdS)
+    }
+}
