@@ -5,3 +5,4 @@ import OverlapTheory
 extension TaskName: ExpressibleByArgument {}
 extension Nonlinearity: ExpressibleByArgument {}
 extension OverlapUpdate: ExpressibleByArgument {}
+extension Optimizer: ExpressibleByArgument {}

@@ -17,7 +17,8 @@ struct IntegrateCommand: ParsableCommand {
     var neurons: Int = 500
 
     func validate() throws {
-        _ = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
+        let (config, _) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
+        do { try config.requireTheoryCanFollowOptimizer() } catch { throw ValidationError(usageMessage(error)) }
     }
 
     func run() throws {

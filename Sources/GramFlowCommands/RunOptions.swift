@@ -6,11 +6,11 @@ import Studies
 
 /// Options shared by every subcommand: the model, the task, training and output.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Task: filter, oscillation or filter-noise.")
+    @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision or teacher.")
     var task: TaskName = .filter
     @Option(help: "Rank R of the connectivity (≥ 1).")
     var rank: Int = 1
-    @Option(help: "Nonlinearity φ: linear, tanh, erf or relu (the theory supports linear so far).")
+    @Option(help: "Nonlinearity φ: linear, tanh, erf (erf(√π x/2)) or relu; the readout is ψ = φ when nonlinear.")
     var phi: Nonlinearity = .linear
     @Option(help: "Number of training epochs.")
     var epochs: Int = 2000
@@ -31,10 +31,16 @@ struct RunOptions: ParsableArguments {
     var decay: Double?
     @Option(help: "Oscillation angular frequency ω (default 2).")
     var frequency: Double?
-    @Option(help: "Trials per batch (filter-noise; default 8).")
+    @Option(help: "Trials per batch (filter-noise 8, flipflop, decision and teacher 10).")
     var batch: Int?
-    @Option(help: "Input noise amplitude σ (filter-noise; default 1).")
+    @Option(help: "Input noise σ (filter-noise 1, decision 0.05, teacher 1.5).")
     var noise: Double?
+    @Option(name: .customLong("pulse-amplitude"), help: "Teacher task: amplitude of flip-flop pulses added to its input (default 0).")
+    var pulseAmplitude: Double?
+    @Option(help: ArgumentHelp("Teacher task: JSON file of the teacher's overlaps (its loss-visible ones at least).", valueName: "file"))
+    var teacher: String?
+    @Option(help: "Optimizer: gd (full batch), sgd (a fresh batch every epoch) or adam (network only).")
+    var optimizer: Optimizer = .gd
 
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
@@ -50,11 +56,13 @@ struct RunOptions: ParsableArguments {
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
         var config = RunConfiguration(
             task: task,
-            taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise),
+            taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
+                                     pulseAmplitude: pulseAmplitude),
             model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
             epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
-            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12)
+            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
         do {
+            if let teacher { config.taskOptions.teacher = try readJSONNumbers(teacher, field: "teacher") }
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
         } catch let error as InputError {
@@ -77,13 +85,18 @@ struct RunOptions: ParsableArguments {
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {
+        let values = try readJSONNumbers(path, field: "overlaps")
+        _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
+        return values
+    }
+
+    private func readJSONNumbers(_ path: String, field: String) throws(InputError) -> [String: Double] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(field: "overlaps", "cannot read \(path); give the path of a JSON file")
+            throw InputError(field: field, "cannot read \(path); give the path of a JSON file")
         }
         guard let values = try? JSONDecoder().decode([String: Double].self, from: data) else {
-            throw InputError(field: "overlaps", "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
+            throw InputError(field: field, "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
         }
-        _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
         return values
     }
 }

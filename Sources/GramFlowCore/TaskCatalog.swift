@@ -1,8 +1,24 @@
-/// The tasks known by name, and the options that parameterise them.
+/// The tasks known by name.
 public enum TaskName: String, CaseIterable, Codable, Sendable {
     case filter
     case oscillation
     case filterNoise = "filter-noise"
+    case flipflop
+    case decision
+    /// A teacher network given by its overlaps (built by the Studies layer, which can run the theory).
+    case teacher
+
+    /// The options this task takes (command-line names).
+    public var options: Set<String> {
+        switch self {
+        case .filter: return ["gain", "decay"]
+        case .oscillation: return ["decay", "frequency"]
+        case .filterNoise: return ["gain", "decay", "batch", "noise"]
+        case .flipflop: return ["batch"]
+        case .decision: return ["batch", "noise"]
+        case .teacher: return ["batch", "noise", "pulse-amplitude", "teacher"]
+        }
+    }
 }
 
 /// Task options as a user gives them; nil means the task's default.
@@ -12,13 +28,19 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     public var frequency: Double?
     public var trials: Int?
     public var noise: Double?
-    public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil,
-                trials: Int? = nil, noise: Double? = nil) {
-        self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials; self.noise = noise
+    /// Teacher task: amplitude of the flip-flop pulses added to its noise input (0: none).
+    public var pulseAmplitude: Double?
+    /// Teacher task: the teacher's overlaps, `a.b` → value.
+    public var teacher: [String: Double]?
+
+    public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil, trials: Int? = nil,
+                noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil) {
+        self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials
+        self.noise = noise; self.pulseAmplitude = pulseAmplitude; self.teacher = teacher
     }
 
-    /// Builds the named task; the error names the option at fault.
-    public func makeTask(_ name: TaskName) throws(InputError) -> any Task {
+    /// Checks values and that every given option belongs to the task.
+    public func check(_ name: TaskName) throws(InputError) {
         if let gain, !gain.isFinite { throw InputError(field: "gain", "must be a finite number (got \(gain))") }
         if let decay, !(decay.isFinite && decay >= 0) {
             throw InputError(field: "decay", "must be a non-negative number (got \(decay))")
@@ -27,26 +49,34 @@ public struct TaskOptions: Codable, Equatable, Sendable {
             throw InputError(field: "frequency", "must be a finite number (got \(frequency))")
         }
         if let trials, trials < 1 { throw InputError(field: "batch", "must be at least 1 (got \(trials))") }
-        if let noise, !(noise.isFinite && noise > 0) {
-            throw InputError(field: "noise", "must be a positive number (got \(noise))")
+        if let noise, !(noise.isFinite && noise >= 0) {
+            throw InputError(field: "noise", "must be a non-negative number (got \(noise))")
         }
-        switch name {
-        case .filter:
-            try rejectUnused(name, frequency: frequency, trials: trials, noise: noise)
-            return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2)
-        case .oscillation:
-            if gain != nil { throw InputError(field: "gain", "is not an option of the oscillation task; remove it") }
-            try rejectUnused(name, frequency: nil, trials: trials, noise: noise)
-            return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2)
-        case .filterNoise:
-            try rejectUnused(name, frequency: frequency, trials: nil, noise: nil)
-            return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1)
+        if let pulseAmplitude, !pulseAmplitude.isFinite {
+            throw InputError(field: "pulse-amplitude", "must be a finite number (got \(pulseAmplitude))")
+        }
+        let given: [(String, Bool)] = [("gain", gain != nil), ("decay", decay != nil), ("frequency", frequency != nil),
+                                       ("batch", trials != nil), ("noise", noise != nil),
+                                       ("pulse-amplitude", pulseAmplitude != nil), ("teacher", teacher != nil)]
+        for (option, isGiven) in given where isGiven && !name.options.contains(option) {
+            throw InputError(field: option, "is not an option of the \(name.rawValue) task; remove it (it takes \(name.options.sorted().map { "--" + $0 }.joined(separator: ", ")))")
+        }
+        if name == .teacher && teacher == nil {
+            throw InputError(field: "teacher", "the teacher task needs the teacher's overlaps: --teacher FILE (JSON, {\"u1.v1\": 1.5, …})")
         }
     }
 
-    private func rejectUnused(_ name: TaskName, frequency: Double?, trials: Int?, noise: Double?) throws(InputError) {
-        if frequency != nil { throw InputError(field: "frequency", "is not an option of the \(name.rawValue) task; remove it") }
-        if trials != nil { throw InputError(field: "batch", "is not an option of the \(name.rawValue) task; remove it") }
-        if noise != nil { throw InputError(field: "noise", "is not an option of the \(name.rawValue) task; remove it") }
+    /// Builds the named task (all but `teacher`); the error names the option at fault.
+    public func makeTask(_ name: TaskName) throws(InputError) -> any Task {
+        try check(name)
+        switch name {
+        case .filter: return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2)
+        case .oscillation: return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2)
+        case .filterNoise: return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1)
+        case .flipflop: return FlipFlopTask(trials: trials ?? 10)
+        case .decision: return DecisionTask(trials: trials ?? 10, noise: noise ?? 0.05)
+        case .teacher:
+            throw InputError(field: "task", "the teacher task is built from the teacher's overlaps by the Studies layer")
+        }
     }
 }

@@ -8,6 +8,8 @@ import GramFlowNumerics
 /// so that the full-network gradient is ∇_V L = (2/N) V G (THEORY §4).
 public protocol OverlapLoss: AnyObject {
     var spec: ModelSpec { get }
+    /// The trials the loss averages over; replaced each epoch under SGD.
+    var batch: TaskBatch { get set }
     /// L(S).
     func loss(_ S: Matrix) -> Double
     /// L(S) and G = ∂L/∂S, by an adjoint pass whose cost does not depend on N.

@@ -19,12 +19,13 @@ public struct TheoryTrainer {
 
     /// Runs `epochs` epochs from S_0. `observe(e, L(S_e), S_e)` is called for
     /// e = 0..epochs (the last call is the final state), or up to the epoch
-    /// where the run stopped.
-    public func run(from initial: OverlapState, epochs: Int,
+    /// where the run stopped. With `batches`, epoch e trains on `batches(e)`.
+    public func run(from initial: OverlapState, epochs: Int, batches: ((Int) -> TaskBatch)? = nil,
                     observe: (Int, Double, Matrix) -> Void) -> TrainingOutcome {
         let flow = update == .flow ? GradientFlowIntegrator(loss: loss, eta: eta, tolerance: flowTolerance) : nil
         var S = initial.S
         for epoch in 0...epochs {
+            if let batches { loss.batch = batches(epoch) }
             let needGradient = epoch < epochs && update == .map
             let (L, G): (Double, Matrix?) = needGradient
                 ? { let r = loss.lossAndGradient(S); return (r.loss, r.G) }()

@@ -22,14 +22,17 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var flowTolerance: Double
     /// Initial overlaps given by the user (`a.b` → value), or nil to sample Gaussian vectors.
     public var initialOverlaps: [String: Double]?
+    /// How the network trains (the theory follows gd and sgd; adam only on the network).
+    public var optimizer: Optimizer
 
     public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
-                initialOverlaps: [String: Double]? = nil) {
+                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
+        self.optimizer = optimizer
     }
 
     /// Checks every field; the error names the command-line option and the fix.
@@ -50,11 +53,24 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    public func makeTask() throws(InputError) -> any Task { try taskOptions.makeTask(task) }
+    public func makeTask() throws(InputError) -> any Task {
+        guard task == .teacher else { return try taskOptions.makeTask(task) }
+        try taskOptions.check(task)
+        return try TeacherTask(spec: model, overlaps: taskOptions.teacher ?? [:], trials: taskOptions.trials ?? 10,
+                               inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0)
+    }
 
-    /// The training batch, drawn from the seed's batch stream: the theory and the
-    /// network of one configuration see the same trials.
-    public func makeBatch() throws(InputError) -> TaskBatch {
-        try makeTask().batch(steps: steps, dt: model.dt, random: SeedStreams.batches(seed))
+    /// The batches of the run, drawn from the seed's batch stream: the theory and the
+    /// network of one configuration see the same trials, epoch by epoch.
+    public func makeBatchSchedule() throws(InputError) -> BatchSchedule {
+        BatchSchedule(task: try makeTask(), steps: steps, dt: model.dt, seed: seed,
+                      fresh: optimizer.freshBatchEachEpoch)
+    }
+
+    /// Checks that the theory can follow the optimizer.
+    public func requireTheoryCanFollowOptimizer() throws(InputError) {
+        guard optimizer.isClosedInOverlapSpace else {
+            throw InputError(field: "optimizer", "\(optimizer.rawValue) acts on each coordinate separately and is not closed in overlap space, so the theory cannot run it. Train the network with `gramflow simulate --optimizer \(optimizer.rawValue)`, or compare it with the GD theory with `gramflow validate --optimizer \(optimizer.rawValue)`")
+        }
     }
 }

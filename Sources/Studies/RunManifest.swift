@@ -49,8 +49,8 @@ public struct RunManifest: Codable, Sendable {
         invisible = visibility.invisibleNames
         let eta = config.learningRate
         let expectation: String
-        if !config.model.nonlinearity.isLinear {
-            expectation = "not conserved: a nonlinear φ makes the loss depend on S_BB (THEORY §7)"
+        if config.model.nonlinearity.gainDependsOnVariance {
+            expectation = "not conserved: with φ = \(config.model.nonlinearity.rawValue) the loss depends on S_BB through Δ (THEORY §7)"
         } else if discrete {
             expectation = "drift expected: discrete gradient descent breaks tr(M^k) at O(η²) per epoch (η² × epochs = \(eta * eta * Double(config.epochs)))"
         } else {

@@ -13,23 +13,29 @@ public struct RunResult: Sendable {
 
 /// Runs one configuration in overlap space or as a finite network.
 public enum Runs {
-    /// Integrates the overlap dynamics from S_0 (the map or the flow, per `config.update`).
+    /// Integrates the overlap dynamics from S_0 (the map or the flow, per `config.update`),
+    /// with the batches of `config.optimizer` (Adam is followed by GD: see `Optimizer`).
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, progress: Bool = true) throws -> RunResult {
-        let loss = try makeOverlapLoss(spec: config.model, batch: try config.makeBatch())
+        let schedule = try config.makeBatchSchedule()
+        let loss = try makeOverlapLoss(spec: config.model, batch: schedule.batch(epoch: 0))
         let trainer = TheoryTrainer(loss: loss, eta: config.learningRate, update: config.update,
                                     flowTolerance: config.flowTolerance)
+        let fresh = config.optimizer.freshBatchEachEpoch
         return record(config, label: "theory", progress: progress) { observe in
-            trainer.run(from: OverlapState(layout: config.model.layout, S: S0), epochs: config.epochs, observe: observe)
+            trainer.run(from: OverlapState(layout: config.model.layout, S: S0), epochs: config.epochs,
+                        batches: fresh ? schedule.batch(epoch:) : nil, observe: observe)
         }
     }
 
-    /// Trains the finite network by plain gradient descent with learning rate N·η.
+    /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, progress: Bool = true) throws -> RunResult {
-        let batch = try config.makeBatch()
+        let schedule = try config.makeBatchSchedule()
         var network = initial
-        let trainer = NetworkTrainer(eta: config.learningRate)
+        let trainer = NetworkTrainer(eta: config.learningRate, optimizer: config.optimizer)
+        let fresh = config.optimizer.freshBatchEachEpoch
         return record(config, label: "network N=\(initial.neurons)", progress: progress) { observe in
-            trainer.run(&network, batch: batch, epochs: config.epochs, observe: observe)
+            trainer.run(&network, batch: schedule.batch(epoch: 0), epochs: config.epochs,
+                        batches: fresh ? schedule.batch(epoch:) : nil, observe: observe)
         }
     }
 

@@ -1,0 +1,46 @@
+import GramFlowNumerics
+
+/// Perceptual decision making (THEORY §8): a noisy stimulus of coherence c, and
+/// after a delay the output must report c/16.
+///
+/// Epochs of a trial: fixation (input 0, target 0), stimulus (x_t = c/16 + σ ζ_t,
+/// ζ_t ~ N(0, 1), target ungraded), delay (input 0, ungraded), response (input 0,
+/// target c/16). c is drawn uniformly from `coherences` per trial; the mask is 1
+/// during fixation and response. Steps beyond the four epochs stay at input 0,
+/// ungraded; a trial longer than T is cut at T.
+public struct DecisionTask: Task {
+    public var trials: Int
+    public var coherences: [Double]
+    /// σ, the standard deviation of the per-step input noise.
+    public var noise: Double
+    public var fixation: Double, stimulus: Double, delay: Double, response: Double
+
+    public init(trials: Int = 10, coherences: [Double] = [-16, -8, -2, 2, 8, 16], noise: Double = 0.05,
+                fixation: Double = 1, stimulus: Double = 9, delay: Double = 1, response: Double = 9) {
+        self.trials = trials; self.coherences = coherences; self.noise = noise
+        self.fixation = fixation; self.stimulus = stimulus; self.delay = delay; self.response = response
+    }
+
+    public var name: String { "decision" }
+    public var inputs: Int { 1 }
+    public var outputs: Int { 1 }
+
+    public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
+        let f = fixation / dt, s = (fixation + stimulus) / dt, d = (fixation + stimulus + delay) / dt
+        let r = (fixation + stimulus + delay + response) / dt
+        for b in 0..<trials {
+            let c = coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))]
+            for t in 0..<steps {
+                let time = Double(t)
+                if time >= f && time < s { batch.x[batch.inputIndex(b, t, 0)] = c / 16 + noise * random.gaussian() }
+                let readout = Double(t + 1)  // target index t+1
+                let i = batch.targetIndex(b, t + 1, 0)
+                if readout < f { batch.target[i] = 0; batch.mask[i] = 1 }
+                else if readout >= d && readout < r { batch.target[i] = c / 16; batch.mask[i] = 1 }
+                else { batch.target[i] = 0; batch.mask[i] = 0 }
+            }
+        }
+        return batch
+    }
+}

@@ -1,0 +1,69 @@
+import GramFlowNumerics
+
+/// The flip-flop (THEORY §8): pulses of random sign ±a on one input, the output
+/// must hold ±level after each pulse until the next.
+///
+/// Per trial: the first pulse starts at `firstPulse`; each pulse lasts a duration
+/// drawn from `pulseDuration`; the gap from a pulse's end to the next pulse's start
+/// is drawn uniformly from `gap`. The target is 0 before the first pulse and
+/// sign·level after each; the mask is 0 during each pulse and for `maskAfter`
+/// seconds after its end (the network is not graded while it switches).
+public struct FlipFlopTask: Task {
+    public var trials: Int
+    /// Pulse duration range in seconds (a fixed duration when both ends agree).
+    public var pulseDuration: ClosedRange<Double>
+    public var firstPulse: Double
+    public var gap: ClosedRange<Double>
+    public var amplitude: Double
+    public var level: Double
+    public var maskAfter: Double
+
+    public init(trials: Int = 10, pulseDuration: ClosedRange<Double> = 0.5...0.5, firstPulse: Double = 0.5,
+                gap: ClosedRange<Double> = 4...10, amplitude: Double = 1, level: Double = 0.5, maskAfter: Double = 2) {
+        self.trials = trials; self.pulseDuration = pulseDuration; self.firstPulse = firstPulse
+        self.gap = gap; self.amplitude = amplitude; self.level = level; self.maskAfter = maskAfter
+    }
+
+    public var name: String { "flipflop" }
+    public var inputs: Int { 1 }
+    public var outputs: Int { 1 }
+
+    public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
+        for b in 0..<trials {
+            // Pulses as step intervals [start, end) on the input clock t = 0..T−1.
+            var pulses: [(start: Int, end: Int, sign: Double)] = []
+            var time = firstPulse
+            while true {
+                let start = Int((time / dt).rounded())
+                guard start < steps else { break }
+                let duration = random.uniform(pulseDuration)
+                let end = min(steps, start + max(1, Int((duration / dt).rounded())))
+                let sign: Double = random.uniform() < 0.5 ? -1 : 1
+                pulses.append((start, end, sign))
+                time = Double(end) * dt + random.uniform(gap)
+            }
+            let hold = Int((maskAfter / dt).rounded())
+            var state = 0.0
+            var next = 0
+            for t in 0..<steps {
+                if next < pulses.count && t >= pulses[next].end { state = pulses[next].sign * level; next += 1 }
+                let pulse = pulses.first { t >= $0.start && t < $0.end }
+                batch.x[batch.inputIndex(b, t, 0)] = pulse.map { $0.sign * amplitude } ?? 0
+                // Target for t+1 (the state read out after input x_t).
+                let i = batch.targetIndex(b, t + 1, 0)
+                let masked = pulses.contains { t + 1 >= $0.start && t + 1 < $0.end + hold }
+                batch.target[i] = masked ? 0 : state
+                batch.mask[i] = masked ? 0 : 1
+            }
+        }
+        return batch
+    }
+}
+
+extension RandomSource {
+    /// A uniform draw in [a, b], exactly a when a == b.
+    func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound == range.upperBound ? range.lowerBound : uniform(range.lowerBound, range.upperBound)
+    }
+}
