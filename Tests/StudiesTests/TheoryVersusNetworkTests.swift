@@ -46,3 +46,39 @@ final class TheoryVersusNetworkTests: XCTestCase {
         }
     }
 }
+
+/// Optimizers and batch schedules end to end.
+final class OptimizerTests: XCTestCase {
+    /// With a fresh batch every epoch, the linear theory still matches the network exactly,
+    /// which holds only if both see the same batch sequence.
+    func testSGDTheoryMatchesNetworkBatchForBatch() throws {
+        let spec = ModelSpec(rank: 1, dt: 0.05)
+        let task = NoiseFilterTask(trials: 3)
+        let theorySchedule = BatchSchedule(task: task, steps: 60, dt: 0.05, seed: 5, fresh: true)
+        let networkSchedule = BatchSchedule(task: task, steps: 60, dt: 0.05, seed: 5, fresh: true)
+        var network = LowRankNetwork.gaussian(spec: spec, neurons: 80, random: RandomSource(seed: 2))
+        var theory: [Matrix] = [], simulated: [Matrix] = []
+        let loss = try makeOverlapLoss(spec: spec, batch: theorySchedule.batch(epoch: 0))
+        _ = TheoryTrainer(loss: loss, eta: 5e-3).run(from: OverlapState(layout: spec.layout, S: network.overlaps),
+                                                     epochs: 40, batches: theorySchedule.batch(epoch:)) { _, _, S in theory.append(S) }
+        _ = NetworkTrainer(eta: 5e-3, optimizer: .sgd).run(&network, batch: networkSchedule.batch(epoch: 0), epochs: 40,
+                                                           batches: networkSchedule.batch(epoch:)) { _, _, S in simulated.append(S) }
+        XCTAssertGreaterThan((theory.last! - theory.first!).maxAbs, 1e-3, "the state must move")
+        for (t, n) in zip(theory, simulated) { assertClose(n, t, absolute: 1e-10) }
+    }
+
+    /// Adam's first step is −η m̂/(√v̂ + ε) with m̂ = g, v̂ = g²: −η g/(|g| + ε) per coordinate.
+    func testAdamFirstStep() {
+        let spec = ModelSpec(rank: 1, dt: 0.05)
+        let batch = FilterTask().batch(steps: 50, dt: 0.05, random: RandomSource(seed: 0))
+        let start = LowRankNetwork.gaussian(spec: spec, neurons: 30, random: RandomSource(seed: 1))
+        var gradient: Matrix? = Matrix(rows: 30, cols: spec.layout.dimension)
+        _ = Backpropagation(spec: spec, neurons: 30, steps: 50).evaluate(start, batch: batch, gradient: &gradient)
+        var network = start
+        _ = NetworkTrainer(eta: 1e-3, optimizer: .adam).run(&network, batch: batch, epochs: 1) { _, _, _ in }
+        for i in 0..<gradient!.storage.count {
+            let g = gradient!.storage[i]
+            assertClose(network.parameters.storage[i], start.parameters.storage[i] - 1e-3 * g / (abs(g) + 1e-8), absolute: 1e-15)
+        }
+    }
+}
