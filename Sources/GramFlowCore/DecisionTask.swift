@@ -6,7 +6,7 @@ import GramFlowNumerics
 /// Epochs of a trial: fixation (input 0, target 0), stimulus (x_t = c/16 + σ ζ_t,
 /// ζ_t ~ N(0, 1), target ungraded), delay (input 0, ungraded), response (input 0,
 /// target c/16). c is drawn uniformly from `coherences` per trial; the mask is 1
-/// during fixation and response. Steps beyond the four epochs stay at input 0,
+/// during fixation and response, judged on the readout clock (state h_t at time t·dt). Steps beyond the four epochs stay at input 0,
 /// ungraded; a trial longer than T is cut at T.
 public struct DecisionTask: Task {
     public var trials: Int
@@ -34,10 +34,11 @@ public struct DecisionTask: Task {
             for t in 0..<steps {
                 let time = Double(t)
                 if time >= f && time < s { batch.x[batch.inputIndex(b, t, 0)] = c / 16 + noise * random.gaussian() }
-                let readout = Double(t + 1)  // target index t+1
+                // Readout t+1 is the state at time (t+1)·dt: graded in fixation (0, f] and response (d, r].
+                let readout = Double(t + 1)
                 let i = batch.targetIndex(b, t + 1, 0)
-                if readout < f { batch.target[i] = 0; batch.mask[i] = 1 }
-                else if readout >= d && readout < r { batch.target[i] = c / 16; batch.mask[i] = 1 }
+                if readout <= f { batch.target[i] = 0; batch.mask[i] = 1 }
+                else if readout > d && readout <= r { batch.target[i] = c / 16; batch.mask[i] = 1 }
                 else { batch.target[i] = 0; batch.mask[i] = 0 }
             }
         }

@@ -56,6 +56,7 @@ final class BatchedTaskTests: XCTestCase {
             XCTAssertEqual(batch.mask[batch.targetIndex(b, 10, 0)], 1)   // fixation
             XCTAssertEqual(batch.mask[batch.targetIndex(b, 100, 0)], 0)  // stimulus
             XCTAssertEqual(batch.mask[batch.targetIndex(b, 210, 0)], 0)  // delay
+            XCTAssertEqual(batch.mask[batch.targetIndex(b, 220, 0)], 0)  // delay ends at 11 s
             XCTAssertEqual(batch.mask[batch.targetIndex(b, 221, 0)], 1)  // response
         }
     }
