@@ -9,19 +9,37 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Run the theory and a finite network from the same initial overlaps and report their deviation.",
-        discussion: "Writes DIR/theory/, DIR/network/, DIR/report.md, DIR/report.json and DIR/deviation.csv.")
+        discussion: """
+        One run writes DIR/theory/, DIR/network/, DIR/report.md, DIR/report.json and DIR/deviation.csv.
+        A sweep (several --neurons, --seeds > 1 or --lr-sweep) runs every (η, N, seed) point and writes
+        DIR/sweep.csv, DIR/scaling.csv, DIR/report.md and DIR/report.json: the deviation against N with
+        the fitted exponent of deviation ∝ N^b per seed and its spread.
+        """)
 
     @OptionGroup var options: RunOptions
     @OptionGroup var theory: TheoryOptions
-    @Option(help: "Number of neurons N of the network.")
-    var neurons: Int = 500
+    @Option(help: ArgumentHelp("Number of neurons N, or a comma-separated list for a sweep (250,500,1000).", valueName: "N[,N…]"),
+            transform: { try parseList($0, option: "neurons", Int.init) })
+    var neurons: [Int] = [500]
+    @Option(help: "Number of seeds per point (seed, seed+1, …).")
+    var seeds: Int = 1
+    @Option(name: .customLong("lr-sweep"), help: ArgumentHelp("Learning rates to sweep instead of --lr (comma-separated).", valueName: "η[,η…]"),
+            transform: { try parseList($0, option: "lr-sweep", Double.init) })
+    var learningRates: [Double]?
 
     func validate() throws {
-        _ = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-validate")
+        for n in neurons { _ = try options.resolved(neurons: n, theory: theory, defaultOut: "gramflow-validate") }
+        guard seeds >= 1 else { throw ValidationError("--seeds: must be at least 1 (got \(seeds))") }
+        if let rates = learningRates, let bad = rates.first(where: { !($0.isFinite && $0 > 0) }) {
+            throw ValidationError("--lr-sweep: every learning rate must be a positive number (got \(bad))")
+        }
     }
 
+    private var isSweep: Bool { neurons.count > 1 || seeds > 1 || learningRates != nil }
+
     func run() throws {
-        let (config, path) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-validate")
+        let (config, path) = try options.resolved(neurons: neurons[0], theory: theory, defaultOut: "gramflow-validate")
+        if isSweep { return try runSweep(config, path: path) }
         try withOutputFolder(path) { folder in
             let network = try InitialState.network(config)
             let theoryResult = try Runs.theory(config, initial: network.overlaps, progress: !options.quiet)
@@ -50,4 +68,42 @@ struct ValidateCommand: ParsableCommand {
             return [theoryResult.outcome, simulated.outcome]
         }
     }
+
+    /// Every (η, N, seed) point, then the scaling report.
+    private func runSweep(_ base: RunConfiguration, path: String) throws {
+        let rates = learningRates ?? [base.learningRate]
+        let quiet = options.quiet
+        try withOutputFolder(path) { folder in
+            let start = Date()
+            let points = try Sweep.run(base: base, neurons: neurons, learningRates: rates, seeds: seeds) { point, done, total in
+                guard !quiet else { return }
+                printError("[sweep \(done)/\(total)] N = \(point.neurons), η = \(point.learningRate), seed \(point.seed): max |Δσ| = \(short(point.maxOverlapDeviation)), max |ΔL| = \(short(point.maxLossDeviation))")
+            }
+            let report = ScalingReport(base: base, points: points)
+            try folder.write(report.markdown, to: "report.md")
+            try folder.write(report.json, to: "report.json")
+            try folder.write(report.pointsCSV, to: "sweep.csv")
+            try folder.write(report.rowsCSV, to: "scaling.csv")
+            if options.plot {
+                try Plotting.plotScaling(in: folder.staging, learningRates: rates,
+                                         title: "\(base.task.rawValue), φ = \(base.model.nonlinearity.rawValue): theory vs network")
+            }
+            print("sweep of \(points.count) points in \(short(Date().timeIntervalSince(start))) s")
+            for e in report.exponents {
+                print("  η = \(e.learningRate), \(e.metric): deviation ∝ N^b, b = \(short(e.spread.mean)) ± \(short(e.spread.standardDeviation)) over \(e.spread.count) seed(s)")
+            }
+            print("wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.plot ? " and figures" : "")")
+            return points.filter { !$0.completed }.map { .diverged(epoch: -1, reason: "N = \($0.neurons), η = \($0.learningRate), seed \($0.seed): theory \($0.theoryStatus), network \($0.networkStatus)") }
+        }
+    }
+}
+
+/// "250,500,1000" → [250, 500, 1000]; the error names the option.
+func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
+    let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let values = items.compactMap(parse)
+    guard !items.isEmpty, values.count == items.count else {
+        throw ValidationError("--\(option): expected a comma-separated list of numbers (got '\(text)')")
+    }
+    return values
 }

@@ -32,6 +32,22 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// scaling.png: deviation against N, log-log, one curve per learning rate with the
+    /// sd over seeds as error bars; learning-rate.png when several rates were swept.
+    public static func plotScaling(in folder: URL, learningRates: [Double], title: String) throws {
+        var script = header(title: title)
+        script += "set output 'scaling.png'\nset logscale xy\nset xlabel 'N'\nset ylabel 'max |theory − network|'\n"
+        script += "plot " + learningRates.flatMap { eta in [
+            "'scaling.csv' using ($1 == \(eta) ? $2 : 1/0):3:4 with yerrorlines lw 2 title 'overlaps, η = \(eta)'",
+            "'scaling.csv' using ($1 == \(eta) ? $2 : 1/0):5:6 with yerrorlines lw 2 title 'loss, η = \(eta)'",
+        ] }.joined(separator: ", \\\n     ") + "\n"
+        if learningRates.count > 1 {
+            script += "set output 'learning-rate.png'\nset xlabel 'η'\n"
+            script += "plot 'scaling.csv' using 1:3:4 with yerrorbars lw 2 title 'overlaps (all N)'\n"
+        }
+        try run(script, in: folder)
+    }
+
     private static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'

@@ -32,34 +32,21 @@ public struct ValidationReport: Codable, Sendable {
                 theoryManifest: RunManifest, networkManifest: RunManifest) {
         parameters = config
         let t = theory.trajectory, n = network.trajectory
-        let count = min(t.count, n.count)
+        let deviation = TrajectoryDeviation(t, n)
+        let count = deviation.byEpoch.count
         epochsCompared = count
         let names = config.model.layout.overlapNames
         let visibility = Visibility(spec: config.model)
-        var perOverlap = [Double](repeating: 0, count: names.count)
-        var byEpoch: [[Double]] = []
-        var lossDeviation = 0.0
-        for e in 0..<count {
-            var worst = 0.0
-            for j in names.indices {
-                let d = abs(t.overlaps[e][j] - n.overlaps[e][j])
-                perOverlap[j] = max(perOverlap[j], d.isNaN ? .infinity : d)
-                worst = max(worst, d)
-            }
-            let dl = abs(t.losses[e] - n.losses[e])
-            lossDeviation = max(lossDeviation, dl.isNaN ? .infinity : dl)
-            byEpoch.append([Double(t.epochs[e]), worst, dl])
-        }
-        maxOverlapDeviation = perOverlap.max() ?? 0
-        maxLossDeviation = lossDeviation
+        maxOverlapDeviation = deviation.maxOverlap
+        maxLossDeviation = deviation.maxLoss
         overlaps = names.indices.map {
-            OverlapRow(name: names[$0], visible: visibility.isVisible[$0], maxDeviation: perOverlap[$0],
+            OverlapRow(name: names[$0], visible: visibility.isVisible[$0], maxDeviation: deviation.perOverlap[$0],
                        finalTheory: count > 0 ? t.overlaps[count - 1][$0] : .nan,
                        finalNetwork: count > 0 ? n.overlaps[count - 1][$0] : .nan)
         }
         theoryStatus = theory.outcome.description
         networkStatus = network.outcome.description
-        deviationByEpoch = byEpoch
+        deviationByEpoch = deviation.byEpoch.map { [Double($0.epoch), $0.overlap, $0.loss] }
         theoryInvariants = theoryManifest.invariants
         networkInvariants = networkManifest.invariants
         if config.model.nonlinearity.isLinear && config.update == .map {
