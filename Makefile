@@ -42,6 +42,7 @@ test: deps
 ## validate: the full validations, reports written under validation/
 validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-nonlinear.sh
 
 ## bench: the benchmarks (see Benchmarks/README.md)
 bench: deps
