@@ -41,4 +41,6 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(network)
         }
     }
+
+    nonlinearBenchmarks()
 }
