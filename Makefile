@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev gnuplot-nox
 GRAMFLOW     := .build/release/gramflow
 DEMO_OUT     ?= demo-output
 
-.PHONY: deps build demo test validate bench clean
+.PHONY: deps build demo test validate bench derivations clean
 
 ## deps: install the missing apt packages (as root, or with sudo)
 deps:
@@ -42,6 +42,15 @@ test: deps
 ## validate: the full validations, reports written under validation/
 validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
+
+## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
+## (the cases SymbolicTests.DerivationDocumentTests checks)
+derivations: build
+	@for r in 1 2; do for p in linear erf; do for k in 1 2; do \
+	  $(GRAMFLOW) derive --rank $$r --inputs $$k --outputs 1 --phi $$p --format markdown \
+	    --out derivations/rank$$r-$$p-k$$k.md || exit 1; \
+	  echo "wrote derivations/rank$$r-$$p-k$$k.md"; \
+	done; done; done
 
 ## bench: the benchmarks (see Benchmarks/README.md)
 bench: deps

@@ -10,7 +10,7 @@ struct MarkdownRenderer {
 
     var document: String {
         [header, latentSection, visibilitySection, flowSection, gramSection, mapSection, invariantSection]
-            .joined(separator: "\n")
+            .joined(separator: "\n") + "\n"
     }
 
     private func block(_ lines: [String]) -> String { "```text\n" + lines.joined(separator: "\n") + "\n```\n" }
