@@ -39,9 +39,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## validate: the full validations, reports written under validation/
+## validate: the full validations, reports written under validation/ (installs sympy with pip if missing)
 validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
+	@python3 -c 'import sympy' 2>/dev/null || { echo "installing sympy with pip"; \
+	  python3 -m pip install --quiet sympy 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages sympy; }
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-symbolic.sh
 
 ## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
 ## (the cases SymbolicTests.DerivationDocumentTests checks)

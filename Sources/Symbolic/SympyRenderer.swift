@@ -31,8 +31,15 @@ struct SympyRenderer {
         lines.append("readout = " + dict((1...d.layout.outputs).map(String.init), dyn.readouts))
         lines.append("delta = " + (dyn.slope.dependsOnDelta ? s.polynomial(dyn.delta) : "None"))
         let names = d.flow.equations.map { "\"\($0.overlap.pairName)\"" }
-        lines.append("flow = " + dict(names, d.flow.equations.map(\.rate)))
-        lines.append("exact_map = " + dict(names, d.flow.equations.map(\.mapped)))
+        // Flow and map printed as in the Markdown, −η[…] grouped by the g's: SymPy reads either form.
+        lines.append("flow = " + dict(names, d.flow.equations.map { eq in
+            s.join([s.factored(eq.firstOrder, prefix: Monomial([.eta]), negative: true, collectingBy: Derivation.isGradient)])
+        }))
+        lines.append("exact_map = " + dict(names, d.flow.equations.map { eq in
+            s.join([SignedTerm(negative: false, body: s.name(eq.overlap)),
+                    s.factored(eq.firstOrder, prefix: Monomial([.eta]), negative: true, collectingBy: Derivation.isGradient),
+                    s.factored(eq.secondOrder, prefix: Monomial([.eta, .eta]), negative: false, collectingBy: Derivation.isGradient)])
+        }))
         var gram: [(String, Polynomial)] = []
         for (row, entries) in zip(d.gram.rows, d.gram.entries) {
             for (column, entry) in zip(d.gram.columns, entries) where !entry.isZero {
@@ -50,8 +57,10 @@ struct SympyRenderer {
 
     private func list(_ items: [String]) -> String { "[" + items.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
 
-    private func dict(_ keys: [String], _ values: [Polynomial]) -> String {
-        "{\n" + zip(keys, values).map { "    \($0): \(s.polynomial($1))," }.joined(separator: "\n") + "\n}"
+    private func dict(_ keys: [String], _ values: [Polynomial]) -> String { dict(keys, values.map { s.polynomial($0) }) }
+
+    private func dict(_ keys: [String], _ values: [String]) -> String {
+        "{\n" + zip(keys, values).map { "    \($0): \($1)," }.joined(separator: "\n") + "\n}"
     }
 
     /// One `name = Symbol("name")` per symbol that occurs; ⟨φ'⟩ is the function
