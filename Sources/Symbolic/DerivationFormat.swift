@@ -35,6 +35,16 @@ extension Derivation {
         return "rank \(layout.rank), \(count(layout.inputs, "input")), \(count(layout.outputs, "output")), φ = \(nonlinearity.rawValue)"
     }
 
+    /// `extra` · γ [Σ_j c_j σ_{b e_j}] with the gain γ = ⟨φ'⟩(Δ at `time`) or its constant:
+    /// "α ⟨φ'⟩(Δ(t−1))[σ_u1v1 κ1(t−1) + …]", terms grouped by latent coordinate.
+    func gained(_ input: Polynomial, extra: [Symbol], time: Symbol.Time, in notation: Notation,
+                breakEvery: Int? = nil) -> String {
+        let slope = dynamics.slope
+        let prefix = Monomial(extra + (slope.dependsOnDelta ? [.meanSlope(time)] : []))
+        return notation.factored(input.scaled(by: slope.constant ?? .one), prefix: prefix, negative: false,
+                                 collectingBy: ReducedDynamics.isLatent, breakEvery: breakEvery).body
+    }
+
     /// The symbols a key of collection should take: the g's.
     static func isGradient(_ s: Symbol) -> Bool { s.kind == .gradient }
 }

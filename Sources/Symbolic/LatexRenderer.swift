@@ -36,21 +36,14 @@ struct LatexRenderer {
         "\\begin{align*}\n" + rows.map { "\($0.0) &= \($0.1)" }.joined(separator: " \\\\\n") + "\n\\end{align*}"
     }
 
-    private func gained(_ input: Polynomial, extra: [Symbol], time: Symbol.Time) -> String {
-        let slope = d.dynamics.slope
-        let prefix = Monomial(extra + (slope.dependsOnDelta ? [.meanSlope(time)] : []))
-        return l.factored(input.scaled(by: slope.constant ?? .one), prefix: prefix, negative: false,
-                          collectingBy: ReducedDynamics.isLatent, breakEvery: perLine).body
-    }
-
     private var latent: String {
         let dyn = d.dynamics
         var rows: [(String, String)] = []
         for (r, input) in dyn.recurrentInputs.enumerated() {
-            rows.append(("\\kappa_{\(r + 1),t}", "(1-\\alpha)\\kappa_{\(r + 1),t-1} + \(gained(input, extra: [.alpha], time: .previous))"))
+            rows.append(("\\kappa_{\(r + 1),t}", "(1-\\alpha)\\kappa_{\(r + 1),t-1} + \(d.gained(input, extra: [.alpha], time: .previous, in: l, breakEvery: perLine))"))
         }
         for k in 1...d.layout.inputs { rows.append(("\\xi_{\(k),t}", "(1-\\alpha)\\xi_{\(k),t-1} + \\alpha x_{\(k),t-1}")) }
-        for (o, input) in dyn.readoutInputs.enumerated() { rows.append(("y_{\(o + 1),t}", gained(input, extra: [], time: .current))) }
+        for (o, input) in dyn.readoutInputs.enumerated() { rows.append(("y_{\(o + 1),t}", d.gained(input, extra: [], time: .current, in: l, breakEvery: perLine))) }
         if dyn.slope.dependsOnDelta { rows.append(("\\Delta_t", l.join(l.collectedTerms(dyn.delta, by: ReducedDynamics.isLatent), breakEvery: perLine))) }
         let gain: String
         switch d.nonlinearity {

@@ -39,11 +39,11 @@ struct MarkdownRenderer {
         let dyn = d.dynamics
         var lines: [String] = []
         for (r, input) in dyn.recurrentInputs.enumerated() {
-            let drive = gained(input, extra: [.alpha], time: .previous)
+            let drive = d.gained(input, extra: [.alpha], time: .previous, in: u)
             lines.append("κ\(r + 1)(t) = (1 − α) κ\(r + 1)(t−1) + \(drive)")
         }
         for k in 1...d.layout.inputs { lines.append("ξ\(k)(t) = (1 − α) ξ\(k)(t−1) + α x\(k)(t−1)") }
-        for (o, input) in dyn.readoutInputs.enumerated() { lines.append("y\(o + 1)(t) = \(gained(input, extra: [], time: .current))") }
+        for (o, input) in dyn.readoutInputs.enumerated() { lines.append("y\(o + 1)(t) = \(d.gained(input, extra: [], time: .current, in: u))") }
         if dyn.slope.dependsOnDelta { lines.append("Δ(t) = \(u.join(u.collectedTerms(dyn.delta, by: ReducedDynamics.isLatent)))") }
         return """
         ## 1. Reduced latent dynamics (THEORY §3)
@@ -54,15 +54,6 @@ struct MarkdownRenderer {
         The loss L = (dt/B) Σ mask (y − y*)² is a function of the readouts y alone.
 
         """
-    }
-
-    /// α γ [Σ_j c_j σ_{b e_j}] with γ = ⟨φ'⟩(Δ) or its constant.
-    private func gained(_ input: Polynomial, extra: [Symbol], time: Symbol.Time) -> String {
-        let slope = d.dynamics.slope
-        let prefix = Monomial(extra + (slope.dependsOnDelta ? [.meanSlope(time)] : []))
-        let body = u.factored(input.scaled(by: slope.constant ?? .one), prefix: prefix, negative: false,
-                              collectingBy: ReducedDynamics.isLatent)
-        return body.body
     }
 
     private var slopeNote: String {
