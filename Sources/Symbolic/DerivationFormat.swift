@@ -48,3 +48,12 @@ extension Derivation {
     /// The symbols a key of collection should take: the g's.
     static func isGradient(_ s: Symbol) -> Bool { s.kind == .gradient }
 }
+
+extension ConservedTraces {
+    /// A rate η·R printed as η[R] with R's content in front and R grouped by the g's.
+    static func factoredRate(_ rate: Polynomial, in notation: Notation, breakEvery: Int? = nil) -> SignedTerm {
+        // The flow is linear in η, so the rate is η times its η-derivative.
+        notation.factored(rate.derivative(withRespectTo: .eta), prefix: Monomial([.eta]), negative: false,
+                          collectingBy: Derivation.isGradient, breakEvery: breakEvery)
+    }
+}

@@ -63,12 +63,3 @@ extension Notation {
                           body: lead + (lead.isEmpty ? "" : numberTimes) + bracketed(join(inner, breakEvery: breakEvery)))
     }
 }
-
-extension ConservedTraces {
-    /// A rate η·R printed as η[R] with R's content in front and R grouped by the g's.
-    static func factoredRate(_ rate: Polynomial, in notation: Notation, breakEvery: Int? = nil) -> SignedTerm {
-        // The flow is linear in η, so the rate is η times its η-derivative.
-        notation.factored(rate.derivative(withRespectTo: .eta), prefix: Monomial([.eta]), negative: false,
-                          collectingBy: Derivation.isGradient, breakEvery: breakEvery)
-    }
-}
