@@ -6,7 +6,7 @@ APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev gnuplot-nox
 GRAMFLOW     := .build/release/gramflow
 DEMO_OUT     ?= demo-output
 
-.PHONY: deps build demo test validate bench clean
+.PHONY: deps build demo test validate bench derivations clean
 
 ## deps: install the missing apt packages (as root, or with sudo)
 deps:
@@ -39,10 +39,22 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 
-## validate: the full validations, reports written under validation/
+## validate: the full validations, reports written under validation/ (installs sympy with pip if missing)
 validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-nonlinear.sh
+	@python3 -c 'import sympy' 2>/dev/null || { echo "installing sympy with pip"; \
+	  python3 -m pip install --quiet sympy 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages sympy; }
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-symbolic.sh
+
+## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
+## (the cases SymbolicTests.DerivationDocumentTests checks)
+derivations: build
+	@for r in 1 2; do for p in linear erf; do for k in 1 2; do \
+	  $(GRAMFLOW) derive --rank $$r --inputs $$k --outputs 1 --phi $$p --format markdown \
+	    --out derivations/rank$$r-$$p-k$$k.md || exit 1; \
+	  echo "wrote derivations/rank$$r-$$p-k$$k.md"; \
+	done; done; done
 
 ## bench: the benchmarks (see Benchmarks/README.md)
 bench: deps

@@ -3,6 +3,7 @@
 // the Gram matrix of their vectors. Layering (dependencies point one way):
 //   C libraries -> Numerics -> GramFlowCore -> {OverlapTheory, NetworkSimulation}
 //   -> Studies -> GramFlowCommands -> gramflow
+//   GramFlowCore -> Symbolic (exact derivations) -> GramFlowCommands
 import PackageDescription
 
 let package = Package(
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "OverlapTheory", targets: ["OverlapTheory"]),
         .library(name: "NetworkSimulation", targets: ["NetworkSimulation"]),
         .library(name: "Studies", targets: ["Studies"]),
+        .library(name: "Symbolic", targets: ["Symbolic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,10 +34,11 @@ let package = Package(
         .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
+        .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
                 dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "GramFlowCommands",
-                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore",
+                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
 
@@ -49,6 +52,8 @@ let package = Package(
         .testTarget(name: "StudiesTests",
                     dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore",
                                    "GramFlowNumerics", "TestSupport"]),
+        .testTarget(name: "SymbolicTests",
+                    dependencies: ["Symbolic", "OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCommandsTests",
                     dependencies: ["GramFlowCommands", "gramflow", "TestSupport"]),
     ]

@@ -18,6 +18,7 @@ let package = Package(
                 .product(name: "OverlapTheory", package: "GramFlow"),
                 .product(name: "NetworkSimulation", package: "GramFlow"),
                 .product(name: "Studies", package: "GramFlow"),
+                .product(name: "Symbolic", package: "GramFlow"),
             ],
             path: "Benchmarks/GramFlowBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),

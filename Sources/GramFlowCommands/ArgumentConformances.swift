@@ -1,8 +1,10 @@
 import ArgumentParser
 import GramFlowCore
 import OverlapTheory
+import Symbolic
 
 extension TaskName: ExpressibleByArgument {}
 extension Nonlinearity: ExpressibleByArgument {}
 extension OverlapUpdate: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
+extension DerivationFormat: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 // Hot paths of GramFlow (issue 2): one theory epoch and one network epoch of
-// the filter task (T = 400), the network at N = 500, 5,000 and 50,000.
+// the filter task (T = 400), the network at N = 500, 5,000 and 50,000; and the
+// symbolic derivation (SymbolicBenchmarks.swift).
 // Run: `make bench` (or `cd Benchmarks && swift package benchmark`).
 import Benchmark
 import GramFlowCore
@@ -43,4 +44,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     nonlinearBenchmarks()
+    symbolicBenchmarks()
 }
