@@ -19,8 +19,9 @@ flipflop=(--task flipflop --phi erf --rank 1 --dt 0.025 --steps 800 --batch 10)
 "$G" validate "${flipflop[@]}" --neurons 250,500,1000,2000,4000,8000 --seeds 5 --lr 5e-2 --epochs 30 \
   --plot --quiet --out "$out/error-vs-N"
 
-# 3. Deviation against learning rate at fixed N = 2000 and fixed flow time η·epochs = 3,
+# 3. Deviation against learning rate at fixed N = 2000 and fixed flow time η·epochs = 1.5,
 #    theory integrated as the gradient flow (the exact small-step object).
+mkdir -p "$out/error-vs-lr"
 for lr in 0.0125 0.025 0.05 0.1; do
   epochs=$(python3 -c "print(round(1.5 / $lr))")
   "$G" validate "${flipflop[@]}" --neurons 2000 --seeds 3 --lr "$lr" --epochs "$epochs" --update flow \
@@ -30,6 +31,12 @@ done
 # 4. Adam on the network against the GD theory at the same η (Adam is not closed in overlap space).
 "$G" validate "${flipflop[@]}" --neurons 500,2000,8000 --seeds 3 --lr 5e-3 --epochs 30 --optimizer adam \
   --quiet --out "$out/adam-vs-theory"
+
+# 5. Through the fast transition of learning: N = 600 against N = 4800, 250 epochs, same seed.
+mkdir -p "$out/transition"
+for n in 600 4800; do
+  "$G" validate "${flipflop[@]}" --neurons "$n" --lr 5e-2 --epochs 250 --seed 1 --quiet --out "$out/transition/N$n"
+done
 
 python3 validation/summarize-nonlinear.py "$out" > "$out/SUMMARY.md"
 cat "$out/SUMMARY.md"

@@ -36,7 +36,7 @@ public enum Plotting {
     /// sd over seeds as error bars; learning-rate.png when several rates were swept.
     public static func plotScaling(in folder: URL, learningRates: [Double], title: String) throws {
         var script = header(title: title)
-        script += "set output 'scaling.png'\nset logscale xy\nset xlabel 'N'\nset ylabel 'max |theory − network|'\n"
+        script += "set output 'scaling.png'\nset logscale xy\nset format y '10^{%L}'\nset xlabel 'N'\nset ylabel 'max |theory − network|'\n"
         script += "plot " + learningRates.flatMap { eta in [
             "'scaling.csv' using ($1 == \(eta) ? $2 : 1/0):3:4 with yerrorlines lw 2 title 'overlaps, η = \(eta)'",
             "'scaling.csv' using ($1 == \(eta) ? $2 : 1/0):5:6 with yerrorlines lw 2 title 'loss, η = \(eta)'",
