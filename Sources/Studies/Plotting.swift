@@ -48,6 +48,16 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// collapse.png: effective rank and 1 − alignment against μ (log-log) from sweep.csv.
+    public static func plotCollapse(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'collapse.png'\nset logscale xy\nset xlabel 'distance to the pitchfork μ'\nset ylabel 'value'\nset format y '10^{%L}'\n"
+        script += "plot 'sweep.csv' using 1:($5 - 1) with linespoints lw 2 title 'participation ratio − 1', "
+        script += "'sweep.csv' using 1:(1 - $7) with linespoints lw 2 title '1 − |<e_1, w>|', "
+        script += "'sweep.csv' using 1:($2 / $3) with linespoints lw 2 title 'λ_1 / λ_2'\n"
+        try run(script, in: folder)
+    }
+
     private static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'

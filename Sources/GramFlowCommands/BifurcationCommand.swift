@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import GramFlowCore
+import Studies
+
+/// `gramflow bifurcation`: the sNTK collapse as a rank-1 network approaches its pitchfork.
+struct BifurcationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bifurcation",
+        abstract: "Sweep the distance μ to the pitchfork and report the sNTK's top eigenvalues, effective rank and alignment with w = ∂h/∂μ.",
+        discussion: """
+        A rank-1 network with σ_vu = 1 − μ under a tiny constant input; for each μ the fixed-point
+        sNTK Θ_∞ = J_∞J_∞ᵀ (N×N, full spectrum). Writes DIR/sweep.csv and DIR/report.md
+        (and DIR/collapse.png with --plot).
+        """)
+
+    @Option(help: "Number of neurons N.") var neurons: Int = 300
+    @Option(help: "Seed of the Gaussian vectors.") var seed: UInt64 = 1
+    @Option(help: "Constant input x (small: it selects a branch and sets h* ≠ 0).") var input: Double = 1e-6
+    @Option(help: ArgumentHelp("Distances μ to the pitchfork (comma-separated, each in (0, 1)).", valueName: "μ[,μ…]"),
+            transform: { try parseList($0, option: "mus", Double.init) })
+    var mus: [Double] = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
+    @Option(help: "Nonlinearity φ: erf or tanh (odd, φ'(0) = 1).") var phi: Nonlinearity = .erf
+    @Option(help: "Output folder.") var out: String = "gramflow-bifurcation"
+    @Flag(help: "Draw collapse.png with gnuplot.") var plot = false
+    @Flag(help: "Print nothing but errors.") var quiet = false
+
+    func validate() throws {
+        guard neurons >= 3 else { throw ValidationError("--neurons: must be at least 3 (got \(neurons))") }
+        guard input.isFinite && input != 0 else { throw ValidationError("--input: must be a non-zero number (got \(input))") }
+        if let bad = mus.first(where: { !($0 > 0 && $0 < 1) }) {
+            throw ValidationError("--mus: every μ must lie in (0, 1) (got \(bad))")
+        }
+        guard phi == .erf || phi == .tanh else {
+            throw ValidationError("--phi: the pitchfork needs an odd φ with φ'(0) = 1; use erf or tanh (got \(phi.rawValue))")
+        }
+        do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
+    }
+
+    func run() throws {
+        try withOutputFolder(out) { folder in
+            let points = try PitchforkCollapse.run(neurons: neurons, seed: seed, input: input, mus: mus, nonlinearity: phi)
+            try folder.write(PitchforkCollapse.csv(points), to: "sweep.csv")
+            let report = PitchforkCollapse.markdown(points, neurons: neurons, seed: seed, input: input, nonlinearity: phi)
+            try folder.write(report, to: "report.md")
+            if plot { try Plotting.plotCollapse(in: folder.staging, title: "sNTK collapse at the pitchfork, N = \(neurons)") }
+            if !quiet {
+                for p in points {
+                    print("μ = \(short(p.mu)): λ₁ = \(short(p.top[0])), λ₂ = \(short(p.top[1])), PR = \(short(p.rank.participationRatio)), modes95 = \(p.rank.modes95), |⟨e₁,w⟩| = \(String(format: "%.8f", p.alignment))")
+                }
+                print("wrote \(out)/sweep.csv, report.md\(plot ? ", collapse.png" : "")")
+            }
+            return []
+        }
+    }
+}
