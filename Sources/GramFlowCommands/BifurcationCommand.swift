@@ -21,6 +21,12 @@ struct BifurcationCommand: ParsableCommand {
             transform: { try parseList($0, option: "mus", Double.init) })
     var mus: [Double] = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
     @Option(help: "Nonlinearity φ: erf or tanh (odd, φ'(0) = 1).") var phi: Nonlinearity = .erf
+    @Option(name: .customLong("compare-lr"), help: "Also train a student at --compare-mu by GD and by the low-rank natural gradient at this η (network step N·η).")
+    var compareLearningRate: Double?
+    @Option(name: .customLong("compare-mu"), help: "Distance μ of the student in the optimiser comparison (teacher at μ/2).") var compareMu: Double = 0.02
+    @Option(name: .customLong("compare-epochs"), help: "Epochs of the optimiser comparison.") var compareEpochs: Int = 100
+    @Option(name: .customLong("compare-input"), help: "Constant input of the optimiser comparison.") var compareInput: Double = 0.1
+    @Option(name: .customLong("compare-steps"), help: "Time steps T of the optimiser comparison (dt = 0.5, τ = 1).") var compareSteps: Int = 40
     @Option(help: "Output folder.") var out: String = "gramflow-bifurcation"
     @Flag(help: "Draw collapse.png with gnuplot.") var plot = false
     @Flag(help: "Print nothing but errors.") var quiet = false
@@ -34,6 +40,12 @@ struct BifurcationCommand: ParsableCommand {
         guard phi == .erf || phi == .tanh else {
             throw ValidationError("--phi: the pitchfork needs an odd φ with φ'(0) = 1; use erf or tanh (got \(phi.rawValue))")
         }
+        if let eta = compareLearningRate, !(eta.isFinite && eta > 0) {
+            throw ValidationError("--compare-lr: must be a positive number (got \(eta))")
+        }
+        guard compareMu > 0 && compareMu < 1 else { throw ValidationError("--compare-mu: must lie in (0, 1) (got \(compareMu))") }
+        guard compareEpochs >= 1 else { throw ValidationError("--compare-epochs: must be at least 1 (got \(compareEpochs))") }
+        guard compareSteps >= 1 else { throw ValidationError("--compare-steps: must be at least 1 (got \(compareSteps))") }
         do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
     }
 
@@ -42,7 +54,19 @@ struct BifurcationCommand: ParsableCommand {
             let points = try PitchforkCollapse.run(neurons: neurons, seed: seed, input: input, mus: mus, nonlinearity: phi)
             try folder.write(PitchforkCollapse.csv(points), to: "sweep.csv")
             let report = PitchforkCollapse.markdown(points, neurons: neurons, seed: seed, input: input, nonlinearity: phi)
-            try folder.write(report, to: "report.md")
+            var text = report
+            if let eta = compareLearningRate {
+                let (student, batch) = OptimizerComparison.problem(neurons: neurons, seed: seed, mu: compareMu, input: compareInput,
+                                                                   steps: compareSteps, dt: 0.5)
+                let r = try OptimizerComparison.run(student: student, batch: batch, eta: eta, epochs: compareEpochs)
+                try folder.write(OptimizerComparison.csv(r), to: "optimizers.csv")
+                text += OptimizerComparison.markdown(r, eta: eta, mu: compareMu, neurons: neurons, epochs: compareEpochs)
+                if plot { try Plotting.plotOptimizers(in: folder.staging, title: "GD and low-rank natural gradient, η = \(eta), μ = \(compareMu)") }
+                if !quiet {
+                    print("GD: loss \(short(r.gd.first)) → \(short(r.gd.last)) (\(r.gd.count) epochs); natural gradient: \(short(r.natural.first)) → \(short(r.natural.last)); seconds/epoch GD \(short(r.gdSecondsPerEpoch)), NG \(short(r.naturalSecondsPerEpoch))")
+                }
+            }
+            try folder.write(text, to: "report.md")
             if plot { try Plotting.plotCollapse(in: folder.staging, title: "sNTK collapse at the pitchfork, N = \(neurons)") }
             if !quiet {
                 for p in points {

@@ -11,19 +11,23 @@ import GramFlowNumerics
 ///
 ///     Δθ = −(ηN/ε) [ g − Σ_i λ_i/(λ_i+ε) (v_iᵀ g) v_i ],    g = Jᵀe = ∇_θ L.
 ///
-/// So with ε = 1 the step is GD's, except along the top-k directions v_i, where GD's
-/// component is divided by 1 + λ_i: the exploding (near-bifurcation) modes are damped,
-/// the rest is untouched. The readout Z (which does not move h) takes GD's step.
+/// In state space the step moves h by −ηN Θ(Θ_k + εI)⁻¹e: by ≈ −ηN e along the top-k
+/// modes (whatever λ_i, so a near-bifurcation λ_1 no longer makes the step explode) and
+/// by −ηN (λ_j/ε) e_j along the others. With `epsilon` nil, ε = λ_{k+1} (one extra
+/// Lanczos pair): every mode then moves at most at the rate of the top ones, the
+/// natural-gradient choice; a fixed ε = 1 instead keeps GD's step outside the top-k
+/// modes. The readout Z (which does not move h) takes GD's step.
 /// Cost per step: GD's gradient plus m Lanczos products (each one forward-sensitivity
 /// and one backward pass), m ≈ 2k + 20.
 public struct NaturalGradient {
     public let eta: Double
-    public let epsilon: Double
+    /// ε, or nil for ε = λ_{k+1}.
+    public let epsilon: Double?
     public let modes: Int
     public let lanczosSteps: Int?
 
-    public init(eta: Double, epsilon: Double = 1, modes: Int = 1, lanczosSteps: Int? = nil) {
-        precondition(eta > 0 && epsilon > 0 && modes >= 1)
+    public init(eta: Double, epsilon: Double? = nil, modes: Int = 1, lanczosSteps: Int? = nil) {
+        precondition(eta > 0 && (epsilon ?? 1) > 0 && modes >= 1)
         self.eta = eta; self.epsilon = epsilon; self.modes = modes; self.lanczosSteps = lanczosSteps
     }
 
@@ -56,10 +60,10 @@ public struct NaturalGradient {
         return (loss, e)
     }
 
-    /// One step: returns the loss before it, GD's gradient ∇L (N×D) and the top-k eigenvalues used.
+    /// One step: returns the loss before it, GD's gradient ∇L (N×D), the top-k eigenvalues and ε used.
     @discardableResult
     public func step(_ network: inout LowRankNetwork, batch: TaskBatch, seed: UInt64 = 1) throws
-        -> (loss: Double, gradient: Matrix, eigenvalues: [Double]) {
+        -> (loss: Double, gradient: Matrix, eigenvalues: [Double], epsilon: Double) {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let ops = ntk.operators
         let (loss, e) = Self.stateError(ops, batch: batch)
@@ -69,10 +73,12 @@ public struct NaturalGradient {
         _ = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps)
             .evaluate(network, batch: batch, gradient: &full)
         for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = full![i, z] } }
-        let lanczos = try LanczosEigen(dimension: ntk.parameterCount, count: modes, steps: lanczosSteps,
+        let wanted = min(ntk.parameterCount, epsilon == nil ? modes + 1 : modes)
+        let lanczos = try LanczosEigen(dimension: ntk.parameterCount, count: wanted, steps: lanczosSteps,
                                        random: RandomSource(seed: seed), apply: ntk.parameterGram)
+        let epsilon = self.epsilon ?? max(lanczos.values.last!, 1e-300)
         var g = ntk.flatten(gradient)
-        for (lambda, v) in zip(lanczos.values, lanczos.vectors) {
+        for (lambda, v) in zip(lanczos.values.prefix(modes), lanczos.vectors.prefix(modes)) {
             let c = LanczosEigen.dot(v, g) * lambda / (lambda + epsilon)
             for j in g.indices { g[j] -= c * v[j] }
         }
@@ -82,6 +88,6 @@ public struct NaturalGradient {
         for i in 0..<network.neurons { for j in 0..<network.spec.layout.dimension {
             network.parameters[i, j] -= zColumns.contains(j) ? scale * gradient[i, j] : scale / epsilon * natural[i, j]
         } }
-        return (loss, gradient, lanczos.values)
+        return (loss, gradient, Array(lanczos.values.prefix(modes)), epsilon)
     }
 }

@@ -58,6 +58,14 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// optimizers.png: loss per epoch of GD and of the natural gradient from optimizers.csv.
+    public static func plotOptimizers(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'optimizers.png'\nset logscale y\nset ylabel 'loss'\nset format y '10^{%L}'\n"
+        script += "plot 'optimizers.csv' using 1:2 with lines lw 2 title 'GD', 'optimizers.csv' using 1:3 with lines lw 2 title 'low-rank natural gradient'\n"
+        try run(script, in: folder)
+    }
+
     private static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
