@@ -21,3 +21,10 @@ rm -rf "$out/optimizers-N100"
 "$G" bifurcation --neurons 100 --seed 1 --mus 0.1 --compare-mu 0.02 --compare-lr 1 --compare-epochs 100 --plot --quiet \
   --out "$out/optimizers-N100"
 sed -n '/## GD beside/,$p' "$out/optimizers-N100/report.md"
+
+# Claim (THEORY §9): a student before the pitchfork trained on a bistable teacher crosses it, and
+# its effective-rank drop coincides with the crossing. N = 200, GD η = 5e-4, 300 epochs.
+rm -rf "$out/student-teacher-N200"
+"$G" bifurcation --neurons 200 --seed 1 --mus 0.1 --student-teacher-lr 5e-4 --student-teacher-epochs 300 --plot --quiet \
+  --out "$out/student-teacher-N200"
+sed -n '/## Student–teacher/,$p' "$out/student-teacher-N200/report.md"

@@ -27,6 +27,9 @@ struct BifurcationCommand: ParsableCommand {
     @Option(name: .customLong("compare-epochs"), help: "Epochs of the optimiser comparison.") var compareEpochs: Int = 100
     @Option(name: .customLong("compare-input"), help: "Constant input of the optimiser comparison.") var compareInput: Double = 0.1
     @Option(name: .customLong("compare-steps"), help: "Time steps T of the optimiser comparison (dt = 0.5, τ = 1).") var compareSteps: Int = 40
+    @Option(name: .customLong("student-teacher-lr"), help: "Also train a student (σ_vu < 1) on a bistable teacher (σ_vu > 1) by GD at this η and report the crossing and effective-rank-drop epochs.")
+    var studentTeacherLearningRate: Double?
+    @Option(name: .customLong("student-teacher-epochs"), help: "Epochs of the student–teacher run.") var studentTeacherEpochs: Int = 200
     @Option(help: "Output folder.") var out: String = "gramflow-bifurcation"
     @Flag(help: "Draw collapse.png with gnuplot.") var plot = false
     @Flag(help: "Print nothing but errors.") var quiet = false
@@ -43,6 +46,10 @@ struct BifurcationCommand: ParsableCommand {
         if let eta = compareLearningRate, !(eta.isFinite && eta > 0) {
             throw ValidationError("--compare-lr: must be a positive number (got \(eta))")
         }
+        if let eta = studentTeacherLearningRate, !(eta.isFinite && eta > 0) {
+            throw ValidationError("--student-teacher-lr: must be a positive number (got \(eta))")
+        }
+        guard studentTeacherEpochs >= 1 else { throw ValidationError("--student-teacher-epochs: must be at least 1 (got \(studentTeacherEpochs))") }
         guard compareMu > 0 && compareMu < 1 else { throw ValidationError("--compare-mu: must lie in (0, 1) (got \(compareMu))") }
         guard compareEpochs >= 1 else { throw ValidationError("--compare-epochs: must be at least 1 (got \(compareEpochs))") }
         guard compareSteps >= 1 else { throw ValidationError("--compare-steps: must be at least 1 (got \(compareSteps))") }
@@ -64,6 +71,15 @@ struct BifurcationCommand: ParsableCommand {
                 if plot { try Plotting.plotOptimizers(in: folder.staging, title: "GD and low-rank natural gradient, η = \(eta), μ = \(compareMu)") }
                 if !quiet {
                     print("GD: loss \(short(r.gd.first)) → \(short(r.gd.last)) (\(r.gd.count) epochs); natural gradient: \(short(r.natural.first)) → \(short(r.natural.last)); seconds/epoch GD \(short(r.gdSecondsPerEpoch)), NG \(short(r.naturalSecondsPerEpoch))")
+                }
+            }
+            if let eta = studentTeacherLearningRate {
+                let r = try StudentTeacherBifurcation.run(neurons: neurons, seed: seed, eta: eta, epochs: studentTeacherEpochs)
+                try folder.write(StudentTeacherBifurcation.csv(r), to: "student-teacher.csv")
+                text += StudentTeacherBifurcation.markdown(r, neurons: neurons, eta: eta)
+                if plot { try Plotting.plotStudentTeacher(in: folder.staging, title: "student crossing the pitchfork, N = \(neurons), η = \(eta)") }
+                if !quiet {
+                    print("student–teacher: crossing at epoch \(r.crossingEpoch.map(String.init) ?? "none"), effective-rank drop at epoch \(r.rankDropEpoch.map(String.init) ?? "none")")
                 }
             }
             try folder.write(text, to: "report.md")

@@ -66,6 +66,14 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// student-teacher.png: latent eigenvalue at κ = 0 and participation ratio per epoch.
+    public static func plotStudentTeacher(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'student-teacher.png'\nset ylabel 'latent eigenvalue λ_0'\nset y2label 'participation ratio of Θ_∞'\nset logscale y2\nset y2tics\n"
+        script += "plot 'student-teacher.csv' using 1:4 axes x1y1 with lines lw 2 title 'λ_0 (crossing at 0)', 'student-teacher.csv' using 1:5 axes x1y2 with lines lw 2 title 'participation ratio'\n"
+        try run(script, in: folder)
+    }
+
     private static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
