@@ -32,40 +32,34 @@ public struct KPFlowOperators: Sendable {
 
     /// y ← J_t y with J_t = (1−α) I + (α/N) U Vᵀ diag φ'(h_{b,t−1}).
     func applyStepJacobian(_ y: inout [Double], at offset: Int, trial b: Int, step t: Int) {
-        let site = trajectory.siteIndex(b, t - 1), n = N, r = R, k = K, d = D, a = alpha
-        var c = [Double](repeating: 0, count: r)
-        network.parameters.storage.withUnsafeBufferPointer { p in
-            trajectory.phiPrime.withUnsafeBufferPointer { dp in
-                y.withUnsafeMutableBufferPointer { yp in
-                    let Y = yp.baseAddress! + offset
-                    // c = Vᵀ(φ' ⊙ y)/N
-                    for i in 0..<n {
-                        let s = dp[site + i] * Y[i]
-                        for q in 0..<r { c[q] += p[i * d + k + r + q] * s }
-                    }
-                    for i in 0..<n {
-                        var acc = 0.0
-                        for q in 0..<r { acc += p[i * d + k + q] * c[q] }
-                        Y[i] = (1 - a) * Y[i] + a / Double(n) * acc
-                    }
-                }
-            }
-        }
+        applyStep(&y, at: offset, site: trajectory.siteIndex(b, t - 1), transposed: false)
     }
 
     /// y ← J_tᵀ y = (1−α) y + (α/N) φ'(h_{b,t−1}) ⊙ V Uᵀ y.
     func applyStepJacobianTranspose(_ y: inout [Double], at offset: Int, trial b: Int, step t: Int) {
-        let site = trajectory.siteIndex(b, t - 1), n = N, r = R, k = K, d = D, a = alpha
+        applyStep(&y, at: offset, site: trajectory.siteIndex(b, t - 1), transposed: true)
+    }
+
+    /// Both step products through the N×R blocks: with (A, B) = (U, V) for J_t and
+    /// (V, U) for J_tᵀ, and the diagonal φ' on the side of V,
+    /// J_t y = (1−α)y + (α/N) U [Vᵀ(φ' ⊙ y)],  J_tᵀ y = (1−α)y + (α/N) φ' ⊙ V [Uᵀy].
+    private func applyStep(_ y: inout [Double], at offset: Int, site: Int, transposed: Bool) {
+        let n = N, r = R, k = K, d = D, a = alpha
+        let inner = transposed ? k : k + r, outer = transposed ? k + r : k  // columns of the reduce / expand blocks
         var c = [Double](repeating: 0, count: r)
         network.parameters.storage.withUnsafeBufferPointer { p in
             trajectory.phiPrime.withUnsafeBufferPointer { dp in
                 y.withUnsafeMutableBufferPointer { yp in
                     let Y = yp.baseAddress! + offset
-                    for i in 0..<n { for q in 0..<r { c[q] += p[i * d + k + q] * Y[i] } }
+                    for i in 0..<n {
+                        let s = transposed ? Y[i] : dp[site + i] * Y[i]
+                        for q in 0..<r { c[q] += p[i * d + inner + q] * s }
+                    }
                     for i in 0..<n {
                         var acc = 0.0
-                        for q in 0..<r { acc += p[i * d + k + r + q] * c[q] }
-                        Y[i] = (1 - a) * Y[i] + a / Double(n) * dp[site + i] * acc
+                        for q in 0..<r { acc += p[i * d + outer + q] * c[q] }
+                        if transposed { acc *= dp[site + i] }
+                        Y[i] = (1 - a) * Y[i] + a / Double(n) * acc
                     }
                 }
             }
