@@ -43,4 +43,5 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     nonlinearBenchmarks()
+    sntkBenchmarks()
 }
