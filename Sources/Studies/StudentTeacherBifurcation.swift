@@ -81,6 +81,12 @@ public enum StudentTeacherBifurcation {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// The claim checked: a crossing, and the rank drop within 20% of its epoch.
+    public static func coincide(_ r: Result) -> Bool {
+        guard let c = r.crossingEpoch, let d = r.rankDropEpoch else { return false }
+        return abs(d - c) <= c / 5
+    }
+
     public static func markdown(_ r: Result, neurons: Int, eta: Double) -> String {
         let crossing = r.crossingEpoch.map(String.init) ?? "none"
         let drop = r.rankDropEpoch.map(String.init) ?? "none"
@@ -97,6 +103,9 @@ public enum StudentTeacherBifurcation {
         | crossing epoch | effective-rank drop epoch | difference (drop − crossing) | smallest PR | PR at epoch 0 | final loss |
         |---|---|---|---|---|---|
         | \(crossing) | \(drop) | \(difference) | \(String(format: "%.4g", minPR)) | \(String(format: "%.4g", r.epochs.first?.participationRatio ?? .nan)) | \(String(format: "%.4g", r.epochs.last?.loss ?? .nan)) |
+
+        Held: \(coincide(r) ? "yes" : "no") (the student crosses and the drop lies within 20% of the crossing epoch of it;
+        the constant input unfolds the pitchfork, so the sensitivity peaks slightly before λ₀ = 0).
 
         """
     }

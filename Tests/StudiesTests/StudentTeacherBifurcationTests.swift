@@ -16,6 +16,7 @@ final class StudentTeacherBifurcationTests: XCTestCase {
         // Measured: crossing 53, drop 45 (the input x = 0.05 unfolds the pitchfork, so the
         // sensitivity peaks slightly before λ₀ = 0). Bound: within 20% of the crossing epoch.
         XCTAssertLessThanOrEqual(abs(drop - crossing), crossing / 5, "crossing \(crossing), drop \(drop)")
+        XCTAssert(StudentTeacherBifurcation.coincide(r))
         let first = r.epochs[0].participationRatio, smallest = r.epochs[drop].participationRatio
         XCTAssertLessThan(smallest, 0.5 * first, "the effective rank drops")
         // Theory: λ₀ = σ_vu F(0) − 1 = σ_vu − 1 for erf at κ = 0.
