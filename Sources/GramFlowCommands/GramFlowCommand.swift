@@ -11,8 +11,9 @@ public struct GramFlowCommand: ParsableCommand {
         simulate   a finite network of N neurons trained by gradient descent
         validate   both from the same initial overlaps, and the deviation between them
         derive     the overlap equations written out symbolically, checked exactly
+        bifurcation  the sNTK collapse as a network approaches its pitchfork
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self])
     public init() {}
 }

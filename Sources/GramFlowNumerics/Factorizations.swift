@@ -43,3 +43,25 @@ public func orthonormalColumns(_ a: Matrix) throws -> Matrix {
     guard info == 0 else { throw NumericsError.lapack(routine: "dorgqr", info: info) }
     return q
 }
+
+/// The solution x of A x = b for a square A (LAPACK `dgesv`, LU with partial pivoting).
+///
+/// - Throws: `NumericsError.invalidInput` if A is exactly singular (`info > 0`),
+///   `NumericsError.lapack` for an illegal argument.
+public func solveLinear(_ a: Matrix, _ b: [Double]) throws -> [Double] {
+    precondition(a.rows == a.cols && b.count == a.rows, "solveLinear needs a square A and a matching b")
+    let n = a.rows
+    if n == 0 { return [] }
+    var lu = a, x = b
+    var pivots = [Int32](repeating: 0, count: n)
+    let info = lu.storage.withUnsafeMutableBufferPointer { pa in
+        pivots.withUnsafeMutableBufferPointer { pp in
+            x.withUnsafeMutableBufferPointer { px in
+                LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), 1, pa.baseAddress, Int32(n), pp.baseAddress, px.baseAddress, 1)
+            }
+        }
+    }
+    if info > 0 { throw NumericsError.invalidInput("matrix is singular (U[\(info), \(info)] = 0)") }
+    guard info == 0 else { throw NumericsError.lapack(routine: "dgesv", info: info) }
+    return x
+}

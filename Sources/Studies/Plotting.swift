@@ -48,6 +48,32 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// collapse.png: effective rank and 1 − alignment against μ (log-log) from sweep.csv.
+    public static func plotCollapse(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'collapse.png'\nset logscale xy\nset xlabel 'distance to the pitchfork μ'\nset ylabel 'value'\nset format y '10^{%L}'\n"
+        script += "plot 'sweep.csv' using 1:($5 - 1) with linespoints lw 2 title 'participation ratio − 1', "
+        script += "'sweep.csv' using 1:(1 - $7) with linespoints lw 2 title '1 − |<e_1, w>|', "
+        script += "'sweep.csv' using 1:($2 / $3) with linespoints lw 2 title 'λ_1 / λ_2'\n"
+        try run(script, in: folder)
+    }
+
+    /// optimizers.png: loss per epoch of GD and of the natural gradient from optimizers.csv.
+    public static func plotOptimizers(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'optimizers.png'\nset logscale y\nset ylabel 'loss'\nset format y '10^{%L}'\n"
+        script += "plot 'optimizers.csv' using 1:2 with lines lw 2 title 'GD', 'optimizers.csv' using 1:3 with lines lw 2 title 'low-rank natural gradient'\n"
+        try run(script, in: folder)
+    }
+
+    /// student-teacher.png: latent eigenvalue at κ = 0 and participation ratio per epoch.
+    public static func plotStudentTeacher(in folder: URL, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'student-teacher.png'\nset ylabel 'latent eigenvalue λ_0'\nset y2label 'participation ratio of Θ_∞'\nset logscale y2\nset y2tics\n"
+        script += "plot 'student-teacher.csv' using 1:4 axes x1y1 with lines lw 2 title 'λ_0 (crossing at 0)', 'student-teacher.csv' using 1:5 axes x1y2 with lines lw 2 title 'participation ratio'\n"
+        try run(script, in: folder)
+    }
+
     private static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'

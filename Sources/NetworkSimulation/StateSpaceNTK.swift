@@ -1,0 +1,73 @@
+import GramFlowCore
+import GramFlowNumerics
+
+/// The state-space NTK Θ = J Jᵀ of a finite network on (batch, time, neuron)
+/// tensors, J = ∂h/∂θ over θ = (M, U, V) (THEORY §9; Z does not move h).
+///
+/// Θ and the parameter-space Gram JᵀJ share their non-zero eigenvalues, and an
+/// eigenvector v of JᵀJ gives the unit eigenvector J v/√λ of Θ. Lanczos runs on
+/// the smaller parameter side (N·(K+2R) coordinates, versus B·T·N), each product
+/// JᵀJ v being one forward-sensitivity pass and one backward pass (KPFlow).
+public struct StateSpaceNTK {
+    public let operators: KPFlowOperators
+
+    public init(network: LowRankNetwork, batch: TaskBatch) {
+        operators = KPFlowOperators(network: network, batch: batch)
+    }
+
+    /// Columns of P that move h: M, U, V.
+    var moving: [Int] { let l = operators.network.spec.layout; return l.mIndices + l.uIndices + l.vIndices }
+
+    /// n_θ = N·(K + 2R).
+    public var parameterCount: Int { operators.network.neurons * moving.count }
+
+    /// Embeds a vector of moving parameters (row-major over neurons, then moving columns) as an N×D direction.
+    func direction(_ v: [Double]) -> Matrix {
+        let N = operators.network.neurons, D = operators.network.spec.layout.dimension, cols = moving
+        var d = Matrix(rows: N, cols: D)
+        for i in 0..<N { for (c, j) in cols.enumerated() { d[i, j] = v[i * cols.count + c] } }
+        return d
+    }
+
+    func flatten(_ d: Matrix) -> [Double] {
+        let cols = moving
+        var v = [Double](repeating: 0, count: parameterCount)
+        for i in 0..<d.rows { for (c, j) in cols.enumerated() { v[i * cols.count + c] = d[i, j] } }
+        return v
+    }
+
+    /// JᵀJ v on the moving parameters.
+    public func parameterGram(_ v: [Double]) -> [Double] {
+        flatten(operators.sensitivityTranspose(operators.sensitivity(direction(v))))
+    }
+
+    /// Top-k eigenpairs of Θ: eigenvalues (descending), unit state-space eigenvectors and
+    /// their residuals ‖Θ u − λ u‖ measured with the state-space product Θ = P K P*.
+    public func topEigenpairs(_ k: Int, steps: Int? = nil, seed: UInt64 = 1) throws
+        -> (values: [Double], vectors: [[Double]], residuals: [Double]) {
+        let lanczos = try LanczosEigen(dimension: parameterCount, count: k, steps: steps,
+                                       random: RandomSource(seed: seed), apply: parameterGram)
+        var vectors: [[Double]] = [], residuals: [Double] = []
+        for (lambda, v) in zip(lanczos.values, lanczos.vectors) {
+            let jv = operators.sensitivity(direction(v))
+            let scale = 1 / max(lambda, .leastNormalMagnitude).squareRoot()
+            let u = jv.map { $0 * scale }
+            let theta = operators.ntk(u)
+            residuals.append(LanczosEigen.norm(zip(theta, u).map { $0 - lambda * $1 }))
+            vectors.append(u)
+        }
+        return (lanczos.values, vectors, residuals)
+    }
+
+    /// The dense parameter Gram JᵀJ (n_θ × n_θ), one column per product; for small networks.
+    public func denseParameterGram() -> Matrix {
+        let n = parameterCount
+        var g = Matrix(rows: n, cols: n)
+        for j in 0..<n {
+            var e = [Double](repeating: 0, count: n); e[j] = 1
+            let column = parameterGram(e)
+            for i in 0..<n { g[i, j] = column[i] }
+        }
+        return g.symmetrized
+    }
+}
