@@ -5,8 +5,6 @@
 import Benchmark
 import GramFlowCore
 import GramFlowNumerics
-import NetworkSimulation
-import OverlapTheory
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .cpuTotal], warmupIterations: 3,
@@ -14,33 +12,12 @@ let benchmarks: @Sendable () -> Void = {
     let spec = ModelSpec(rank: 1, dt: 0.05)
     let batch = FilterTask().batch(steps: 400, dt: 0.05, random: RandomSource(seed: 0))
 
-    // Theory: loss, G by the adjoint pass, and the exact map S ← (I−2ηG)S(I−2ηG).
-    Benchmark("theory epoch (filter, T = 400, map)") { benchmark in
-        let loss = try! ReducedOverlapLoss(spec: spec, batch: batch)
-        var S = LowRankNetwork.gaussian(spec: spec, neurons: 500, random: RandomSource(seed: 1)).overlaps
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let G = loss.lossAndGradient(S).G
-            S = gradientDescentMap(S: S, G: G, eta: 5e-3)
-        }
-        blackHole(S)
-    }
-
-    // Network: forward, BPTT and the GD step, at three sizes: cost should be linear in N.
+    theoryEpochBenchmark("theory epoch (filter, T = 400, map)", spec: spec, batch: batch, eta: 5e-3)
+    // Network at three sizes: the cost should be linear in N.
     for neurons in [500, 5_000, 50_000] {
-        Benchmark("network epoch (filter, T = 400, N = \(neurons))",
-                  configuration: .init(maxDuration: .seconds(neurons > 5_000 ? 10 : 5))) { benchmark in
-            var network = LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
-            let trainer = NetworkTrainer(eta: 5e-3)
-            let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps)
-            var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(pass.evaluate(network, batch: batch, gradient: &gradient))
-                trainer.step(&network, gradient: gradient!)
-            }
-            blackHole(network)
-        }
+        networkEpochBenchmark("network epoch (filter, T = 400, N = \(neurons))", spec: spec, batch: batch,
+                              neurons: neurons, eta: 5e-3,
+                              configuration: .init(maxDuration: .seconds(neurons > 5_000 ? 10 : 5)))
     }
 
     nonlinearBenchmarks()

@@ -4,38 +4,16 @@
 import Benchmark
 import GramFlowCore
 import GramFlowNumerics
-import NetworkSimulation
-import OverlapTheory
 
 func nonlinearBenchmarks() {
     let spec = ModelSpec(rank: 1, dt: 0.025, nonlinearity: .tanh)
     let batch = FlipFlopTask(trials: 10).batch(steps: 800, dt: 0.025, random: RandomSource(seed: 0))
 
-    Benchmark("theory epoch (flip-flop, tanh, B = 10, T = 800, map)") { benchmark in
-        let loss = try! ReducedOverlapLoss(spec: spec, batch: batch)
-        var S = LowRankNetwork.gaussian(spec: spec, neurons: 600, random: RandomSource(seed: 1)).overlaps
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let G = loss.lossAndGradient(S).G
-            S = gradientDescentMap(S: S, G: G, eta: 5e-2)
-        }
-        blackHole(S)
-    }
-
+    theoryEpochBenchmark("theory epoch (flip-flop, tanh, B = 10, T = 800, map)", spec: spec, batch: batch, eta: 5e-2)
     for neurons in [600, 6_000, 60_000] {
-        Benchmark("network epoch (flip-flop, tanh, B = 10, T = 800, N = \(neurons))",
-                  configuration: .init(maxDuration: .seconds(neurons > 6_000 ? 30 : 10),
-                                       maxIterations: neurons > 6_000 ? 3 : 200)) { benchmark in
-            var network = LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
-            let trainer = NetworkTrainer(eta: 5e-2)
-            let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps)
-            var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)
-            benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations {
-                blackHole(pass.evaluate(network, batch: batch, gradient: &gradient))
-                trainer.step(&network, gradient: gradient!)
-            }
-            blackHole(network)
-        }
+        networkEpochBenchmark("network epoch (flip-flop, tanh, B = 10, T = 800, N = \(neurons))", spec: spec,
+                              batch: batch, neurons: neurons, eta: 5e-2,
+                              configuration: .init(maxDuration: .seconds(neurons > 6_000 ? 30 : 10),
+                                                   maxIterations: neurons > 6_000 ? 3 : 200))
     }
 }
