@@ -10,8 +10,9 @@ public struct GramFlowCommand: ParsableCommand {
         integrate  the overlap theory (exact discrete-GD map or gradient-flow ODE)
         simulate   a finite network of N neurons trained by gradient descent
         validate   both from the same initial overlaps, and the deviation between them
+        study      a study file: phases of training, equivalent networks, A/B→C twins
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, StudyCommand.self])
     public init() {}
 }
