@@ -43,6 +43,7 @@ test: deps
 validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-linear.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-nonlinear.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-studies.sh
 
 ## bench: the benchmarks (see Benchmarks/README.md)
 bench: deps

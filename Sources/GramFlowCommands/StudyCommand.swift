@@ -43,20 +43,18 @@ struct StudyCommand: ParsableCommand {
         let spec = try loadSpec()
         switch spec.kind {
         case .phases: try runPhases(spec)
-        case .equivalence:
-            try withOutputFolder(out) { folder in
-                let study = try EquivalenceStudy.run(spec, progress: !quiet)
-                try study.write(into: folder, plot: plot)
-                print(study.headline + "\nwrote \(out)/summary.md")
-                return []
-            }
-        case .twins:
-            try withOutputFolder(out) { folder in
-                let study = try TwinsStudy.run(spec, progress: !quiet)
-                try study.write(into: folder, plot: plot)
-                print(study.headline + "\nwrote \(out)/summary.md")
-                return []
-            }
+        case .equivalence: try runBuiltIn { try EquivalenceStudy.run(spec, progress: !quiet) }
+        case .twins: try runBuiltIn { try TwinsStudy.run(spec, progress: !quiet) }
+        }
+    }
+
+    /// A built-in protocol: run, write its outputs, print its headline.
+    private func runBuiltIn(_ body: () throws -> BuiltInStudy) throws {
+        try withOutputFolder(out) { folder in
+            let study = try body()
+            try study.write(into: folder, plot: plot)
+            print(study.headline + "\nwrote \(out)/summary.md")
+            return []
         }
     }
 

@@ -82,3 +82,12 @@ extension EquivalenceStudy {
                                  title: "equivalent networks under learning")
     }
 }
+
+/// A built-in protocol's outputs: a one-line headline and the files it writes.
+public protocol BuiltInStudy {
+    var headline: String { get }
+    func write(into folder: OutputFolder, plot: Bool) throws
+}
+
+extension EquivalenceStudy: BuiltInStudy {}
+extension TwinsStudy: BuiltInStudy {}

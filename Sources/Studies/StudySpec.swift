@@ -92,25 +92,33 @@ public struct LearningRateRule: Codable, Equatable, Sendable {
     public var divideBy: Double
 }
 
-/// `TaskOptions` plus the flip-flop variant's shape (THEORY §8 twins: pulses
-/// of 1–2 s, amplitude 2, target level 1).
+/// `TaskOptions` (same keys) plus the flip-flop variant's shape (THEORY §8
+/// twins: pulses of 1–2 s, amplitude 2, target level 1), in one YAML mapping.
 public struct StudyTaskOptions: Codable, Equatable, Sendable {
-    public var gain: Double?
-    public var decay: Double?
-    public var frequency: Double?
-    public var trials: Int?
-    public var noise: Double?
-    public var pulseAmplitude: Double?
-    public var teacher: [String: Double]?
+    public var taskOptions: TaskOptions
     /// Flip-flop: pulse duration range [min, max] in seconds, amplitude and target level.
     public var pulseDuration: [Double]?
     public var amplitude: Double?
     public var level: Double?
 
-    public var taskOptions: TaskOptions {
-        TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: trials, noise: noise,
-                    pulseAmplitude: pulseAmplitude, teacher: teacher)
+    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, amplitude, level }
+
+    public init(from decoder: Decoder) throws {
+        taskOptions = try TaskOptions(from: decoder)
+        let c = try decoder.container(keyedBy: FlipFlopKeys.self)
+        pulseDuration = try c.decodeIfPresent([Double].self, forKey: .pulseDuration)
+        amplitude = try c.decodeIfPresent(Double.self, forKey: .amplitude)
+        level = try c.decodeIfPresent(Double.self, forKey: .level)
     }
+
+    public func encode(to encoder: Encoder) throws {
+        try taskOptions.encode(to: encoder)
+        var c = encoder.container(keyedBy: FlipFlopKeys.self)
+        try c.encodeIfPresent(pulseDuration, forKey: .pulseDuration)
+        try c.encodeIfPresent(amplitude, forKey: .amplitude)
+        try c.encodeIfPresent(level, forKey: .level)
+    }
+
     var hasFlipFlopShape: Bool { pulseDuration != nil || amplitude != nil || level != nil }
 }
 

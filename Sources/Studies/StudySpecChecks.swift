@@ -78,7 +78,7 @@ extension StudySpec {
     /// The label that identifies visits to the same task.
     public func label(phase i: Int) -> String {
         if let label = phases[i].label { return label }
-        let o = phases[i].options
+        let o = phases[i].options?.taskOptions
         let parts: [String] = [o?.gain.map { "gain \($0)" }, o?.decay.map { "decay \($0)" },
                                o?.frequency.map { "frequency \($0)" }].compactMap { $0 }
         return phases[i].task.rawValue + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")

@@ -34,7 +34,7 @@ extension TwinsStudy {
         md += "initial overlaps |N(0, \(t.offDiagonalScale ?? 0.4)²)|, squared norms U(\((t.normRange ?? [0.5, 2]).map { "\($0)" }.joined(separator: ", "))), seed \(t.seed ?? 1).\n\n"
         md += "| phase | task | epochs | batch | η | rules |\n| --- | --- | --- | --- | --- | --- |\n"
         for (i, p) in spec.phases.enumerated() {
-            md += "| \(["A (twin 1)", "B (twin 2)", "C (both)"][i]) | \(p.task.rawValue) | \(p.epochs) | \(p.options?.trials.map(String.init) ?? "default") | \(p.lr) | \(p.rules.map { "÷\($0.divideBy) once loss < \($0.below)" }.joined(separator: "; ")) |\n"
+            md += "| \(["A (twin 1)", "B (twin 2)", "C (both)"][i]) | \(p.task.rawValue) | \(p.epochs) | \(p.options?.taskOptions.trials.map(String.init) ?? "default") | \(p.lr) | \(p.rules.map { "÷\($0.divideBy) once loss < \($0.below)" }.joined(separator: "; ")) |\n"
         }
         md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
         for g in groups {

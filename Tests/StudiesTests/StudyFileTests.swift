@@ -32,7 +32,7 @@ final class StudyFileTests: XCTestCase {
         XCTAssertEqual(spec.kind, .phases)
         XCTAssertEqual(spec.runners, .both)
         XCTAssertEqual(spec.phases.count, 2)
-        XCTAssertEqual(spec.phases[1].options?.decay, 0.4)
+        XCTAssertEqual(spec.phases[1].options?.taskOptions.decay, 0.4)
         XCTAssertEqual(spec.phases[1].noise, 0.1)
         XCTAssertEqual(spec.model.spec.dt, 0.05)
         XCTAssertEqual(spec.label(phase: 0), "filter")
