@@ -1,14 +1,18 @@
 import GramFlowNumerics
 
 /// Logistic regression p(y = 1 | x) = σ(w·x̂ + b) on standardised features
-/// x̂ = (x − mean)/sd (training statistics), fitted by gradient descent on the
-/// mean cross-entropy plus (λ/2)‖w‖² (λ keeps w finite on separable data).
+/// x̂ = (x − mean)/sd (training statistics), fitted by Newton's method on the
+/// mean cross-entropy plus (λ/2)‖(w, b)‖² (λ keeps w finite on separable data):
+///
+///     g = Xᵀ(p − y)/n + λθ,   H = Xᵀ diag(p(1−p)) X/n + λI,   θ ← θ − H⁻¹g
+///
+/// with X's rows (x̂, 1). The objective is strictly convex, so Newton converges.
 public struct LogisticRegression {
     public private(set) var weights: [Double]
     public private(set) var bias = 0.0
     private var mean: [Double], scale: [Double]
 
-    public init(features x: [[Double]], labels y: [Int], lambda: Double = 1e-2, iterations: Int = 4000, step: Double = 0.5) {
+    public init(features x: [[Double]], labels y: [Int], lambda: Double = 1e-2, iterations: Int = 50) {
         let d = x.first?.count ?? 0, n = Double(x.count)
         mean = (0..<d).map { j in x.reduce(0) { $0 + $1[j] } / n }
         scale = (0..<d).map { [mean] j in
@@ -16,22 +20,38 @@ public struct LogisticRegression {
             return v > 1e-24 ? v.squareRoot() : 1  // a constant feature carries nothing
         }
         weights = Array(repeating: 0, count: d)
-        let xs = x.map(standardised)
+        let rows = x.map { standardised($0) + [1] }
+        var theta = Array(repeating: 0.0, count: d + 1)
         for _ in 0..<iterations {
-            var gw = weights.map { lambda * $0 }, gb = 0.0
-            for (xi, yi) in zip(xs, y) {
-                let r = (sigmoid(dot(xi)) - Double(yi)) / n
-                for j in 0..<d { gw[j] += r * xi[j] }
-                gb += r
+            var g = theta.map { lambda * $0 }
+            var H = Matrix.identity(d + 1)
+            for i in 0...d { H[i, i] = lambda }
+            for (row, label) in zip(rows, y) {
+                let p = 1 / (1 + Double.exp(-zip(theta, row).reduce(0) { $0 + $1.0 * $1.1 }))
+                for i in 0...d {
+                    g[i] += (p - Double(label)) * row[i] / n
+                    for j in 0...d { H[i, j] += p * (1 - p) * row[i] * row[j] / n }
+                }
             }
-            for j in 0..<d { weights[j] -= step * gw[j] }
-            bias -= step * gb
+            // λI makes H positive definite, so its Cholesky factor exists.
+            let step = solveWithCholesky(try! choleskyLower(H), g)
+            for i in 0...d { theta[i] -= step[i] }
+            if step.reduce(0, { max($0, abs($1)) }) < 1e-12 { break }
         }
+        weights = Array(theta[..<d]); bias = theta[d]
+    }
+
+    /// x from L Lᵀ x = b: forward, then backward substitution.
+    private func solveWithCholesky(_ L: Matrix, _ b: [Double]) -> [Double] {
+        let n = b.count
+        var z = b
+        for i in 0..<n { for k in 0..<i { z[i] -= L[i, k] * z[k] }; z[i] /= L[i, i] }
+        for i in stride(from: n - 1, through: 0, by: -1) { for k in (i + 1)..<n { z[i] -= L[k, i] * z[k] }; z[i] /= L[i, i] }
+        return z
     }
 
     private func standardised(_ x: [Double]) -> [Double] { zip(x, zip(mean, scale)).map { ($0 - $1.0) / $1.1 } }
     private func dot(_ x: [Double]) -> Double { zip(weights, x).reduce(bias) { $0 + $1.0 * $1.1 } }
-    private func sigmoid(_ z: Double) -> Double { 1 / (1 + Double.exp(-z)) }
 
     public func predict(_ x: [Double]) -> Int { dot(standardised(x)) > 0 ? 1 : 0 }
 }

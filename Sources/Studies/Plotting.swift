@@ -51,11 +51,8 @@ public enum Plotting {
 
     /// deviation.png: the largest |S_theory − S_network| and |ΔL| per epoch, log scale.
     public static func plotDeviation(in folder: URL, title: String) throws {
-        var script = header(title: title)
-        script += "set output 'deviation.png'\nset logscale y\nset ylabel '|theory − network|'\nset format y '10^{%L}'\n"
-        script += "plot 'deviation.csv' using 1:($2 > 0 ? $2 : 1e-18) with lines lw 2 title 'max over overlaps', "
-        script += "'deviation.csv' using 1:($3 > 0 ? $3 : 1e-18) with lines lw 2 title 'loss'\n"
-        try run(script, in: folder)
+        try plotColumns(in: folder, csv: "deviation.csv", output: "deviation.png", ylabel: "|theory − network|",
+                        columns: [(2, "max over overlaps"), (3, "loss")], title: title)
     }
 
     /// scaling.png: deviation against N, log-log, one curve per learning rate with the
