@@ -36,6 +36,8 @@ extension TwinsStudy {
         for (i, p) in spec.phases.enumerated() {
             md += "| \(["A (twin 1)", "B (twin 2)", "C (both)"][i]) | \(p.task.rawValue) | \(p.epochs) | \(p.options?.taskOptions.trials.map(String.init) ?? "default") | \(p.lr) | \(p.rules.map { "÷\($0.divideBy) once loss < \($0.below)" }.joined(separator: "; ")) |\n"
         }
+        md += "\nThe paper's protocol trains 30,000 epochs a phase with batch 128; the epochs and batches above are what this run used. "
+        md += "The theory of a nonlinear φ is the Gaussian closure (exact as N → ∞); the network pairs start from the same S₀ realised at finite N.\n"
         md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
         for g in groups {
             md += "\n## \(g.kind == "theory" ? "Overlap space" : "Networks at N = \(g.neurons ?? 0)") (\(g.afterC.count) pairs)\n\n"
