@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries. Only `Numerics` imports them.
@@ -36,7 +37,8 @@ let package = Package(
         .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
-                dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
+                dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics",
+                               .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "GramFlowCommands",
                 dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),

@@ -12,8 +12,9 @@ public struct GramFlowCommand: ParsableCommand {
         validate   both from the same initial overlaps, and the deviation between them
         derive     the overlap equations written out symbolically, checked exactly
         bifurcation  the sNTK collapse as a network approaches its pitchfork
+        study      a study file: phases of training, equivalent networks, A/B→C twins
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self])
     public init() {}
 }

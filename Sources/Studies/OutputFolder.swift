@@ -11,6 +11,8 @@ public final class OutputFolder {
     public let destination: URL
     public let staging: URL
     private var finished = false
+    /// Resumable folders keep their staging folder when a run stops before `commit()`.
+    private let resumable: Bool
 
     /// Checks that `path` can become an output folder, without writing anything.
     /// - Throws: `InputError` (field `out`) naming the problem and the fix.
@@ -38,12 +40,26 @@ public final class OutputFolder {
 
     /// Checks the destination and creates the staging folder.
     /// - Throws: `InputError` (field `out`) naming the problem and the fix.
-    public init(_ path: String) throws {
+    public convenience init(_ path: String) throws {
+        try self.init(path, staging: ".\(URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)",
+                      keep: false, resumable: false)
+    }
+
+    /// A folder staged in `.NAME.partial` next to it, which survives a stopped run;
+    /// with `resume`, an existing staging folder is reused instead of emptied.
+    public convenience init(resumable path: String, resume: Bool) throws {
+        try self.init(path, staging: ".\(URL(fileURLWithPath: path).standardizedFileURL.lastPathComponent).partial",
+                      keep: resume, resumable: true)
+    }
+
+    private init(_ path: String, staging name: String, keep: Bool, resumable: Bool) throws {
         try OutputFolder.check(path)
         let fm = FileManager.default
+        self.resumable = resumable
         destination = URL(fileURLWithPath: path).standardizedFileURL
         let parent = destination.deletingLastPathComponent()
-        staging = parent.appendingPathComponent(".\(destination.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+        staging = parent.appendingPathComponent(name)
+        if keep && fm.fileExists(atPath: staging.path) { return }
         try? fm.removeItem(at: staging)
         do {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -76,5 +92,5 @@ public final class OutputFolder {
         finished = true
     }
 
-    deinit { if !finished { discard() } }
+    deinit { if !finished && !resumable { discard() } }
 }

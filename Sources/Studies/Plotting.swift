@@ -10,26 +10,49 @@ public enum Plotting {
 
     /// loss.png, overlaps-visible.png and overlaps-invisible.png for a trajectory.csv in `folder`.
     public static func plotRun(in folder: URL, layout: VectorLayout, visibility: Visibility, title: String) throws {
+        try run(trajectoryScript(layout: layout, visibility: visibility, title: title, lossColumn: 2, marks: []), in: folder)
+    }
+
+    /// The same figures for a study's trajectory.csv (columns epoch, phase, loss, overlaps),
+    /// with a dashed vertical line at each phase boundary `boundaries` (epochs).
+    public static func plotPhases(in folder: URL, layout: VectorLayout, visibility: Visibility, boundaries: [Int],
+                                  title: String) throws {
+        try run(trajectoryScript(layout: layout, visibility: visibility, title: title, lossColumn: 3, marks: boundaries), in: folder)
+    }
+
+    /// Loss in column `lossColumn`, the overlaps in the columns after it.
+    private static func trajectoryScript(layout: VectorLayout, visibility: Visibility, title: String, lossColumn: Int,
+                                         marks: [Int]) -> String {
         var script = header(title: title)
+        for (k, epoch) in marks.enumerated() {
+            script += "set arrow \(k + 1) from \(epoch), graph 0 to \(epoch), graph 1 nohead dashtype 2 lc rgb 'gray40'\n"
+        }
         script += "set output 'loss.png'\nset logscale y\nset ylabel 'loss'\n"
-        script += "plot 'trajectory.csv' using 1:2 with lines lw 2 title 'loss'\nunset logscale y\n"
+        script += "plot 'trajectory.csv' using 1:\(lossColumn) with lines lw 2 title 'loss'\nunset logscale y\n"
         for (visible, file) in [(true, "overlaps-visible.png"), (false, "overlaps-invisible.png")] {
             let columns = visibility.isVisible.indices.filter { visibility.isVisible[$0] == visible }
             guard !columns.isEmpty else { continue }
             script += "set output '\(file)'\nset ylabel '\(visible ? "loss-visible" : "loss-invisible") overlaps'\n"
-            script += "plot " + columns.map { "'trajectory.csv' using 1:\($0 + 3) with lines lw 2 title '\(layout.overlapNames[$0])'" }
+            script += "plot " + columns.map { "'trajectory.csv' using 1:\($0 + lossColumn + 1) with lines lw 2 title '\(layout.overlapNames[$0])'" }
                 .joined(separator: ", \\\n     ") + "\n"
         }
+        return script
+    }
+
+    /// `output`: the given columns of `csv` against its first column, log scale.
+    public static func plotColumns(in folder: URL, csv: String, output: String, ylabel: String,
+                                   columns: [(Int, String)], title: String) throws {
+        var script = header(title: title)
+        script += "set output '\(output)'\nset logscale y\nset ylabel '\(ylabel)'\nset format y '10^{%L}'\n"
+        script += "plot " + columns.map { "'\(csv)' using 1:($\($0.0) > 0 ? $\($0.0) : 1e-18) with lines lw 2 title '\($0.1)'" }
+            .joined(separator: ", \\\n     ") + "\n"
         try run(script, in: folder)
     }
 
     /// deviation.png: the largest |S_theory − S_network| and |ΔL| per epoch, log scale.
     public static func plotDeviation(in folder: URL, title: String) throws {
-        var script = header(title: title)
-        script += "set output 'deviation.png'\nset logscale y\nset ylabel '|theory − network|'\nset format y '10^{%L}'\n"
-        script += "plot 'deviation.csv' using 1:($2 > 0 ? $2 : 1e-18) with lines lw 2 title 'max over overlaps', "
-        script += "'deviation.csv' using 1:($3 > 0 ? $3 : 1e-18) with lines lw 2 title 'loss'\n"
-        try run(script, in: folder)
+        try plotColumns(in: folder, csv: "deviation.csv", output: "deviation.png", ylabel: "|theory − network|",
+                        columns: [(2, "max over overlaps"), (3, "loss")], title: title)
     }
 
     /// scaling.png: deviation against N, log-log, one curve per learning rate with the

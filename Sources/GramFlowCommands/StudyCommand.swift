@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import GramFlowCore
+import OverlapTheory
+import Studies
+
+/// `gramflow study FILE`: a study written as a YAML file (see validation/studies/).
+struct StudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Run a study file: phases of training (theory and/or network), equivalent networks, or A/B→C twins.",
+        discussion: """
+        The file names the model, the initial state and the phases (task, epochs, lr, targetNoise, lrRules, optimizer);
+        `study: equivalence` and `study: twins` select the built-in protocols. A bad file is refused before any work,
+        naming the file, the line and the field. A `phases` study stages its output in .DIR.partial with a checkpoint
+        after every phase; --resume continues from the last completed phase.
+        """)
+
+    @Argument(help: ArgumentHelp("The study file (YAML).", valueName: "file"))
+    var file: String
+    @Option(help: ArgumentHelp("Output folder (replaced if it holds a previous GramFlow output).", valueName: "dir"))
+    var out: String = "gramflow-study"
+    @Flag(help: "Continue a stopped `phases` study from its last completed phase (in .DIR.partial).")
+    var resume = false
+    @Flag(help: "Draw PNG figures with gnuplot.")
+    var plot = false
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+    @Option(name: .customLong("stop-after-phase"), help: .hidden)
+    var stopAfterPhase: Int?
+
+    func validate() throws {
+        _ = try loadSpec()
+        do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
+        if let stop = stopAfterPhase, stop < 1 { throw ValidationError("--stop-after-phase: must be at least 1") }
+    }
+
+    private func loadSpec() throws -> StudySpec {
+        do { return try StudyFile.load(file) } catch { throw ValidationError(error.description) }
+    }
+
+    func run() throws {
+        let spec = try loadSpec()
+        switch spec.kind {
+        case .phases: try runPhases(spec)
+        case .equivalence: try runBuiltIn { try EquivalenceStudy.run(spec, progress: !quiet) }
+        case .twins: try runBuiltIn { try TwinsStudy.run(spec, progress: !quiet) }
+        }
+    }
+
+    /// A built-in protocol: run, write its outputs, print its headline.
+    private func runBuiltIn(_ body: () throws -> BuiltInStudy) throws {
+        try withOutputFolder(out) { folder in
+            let study = try body()
+            try study.write(into: folder, plot: plot)
+            print(study.headline + "\nwrote \(out)/summary.md")
+            return []
+        }
+    }
+
+    private func runPhases(_ spec: StudySpec) throws {
+        let folder: OutputFolder
+        do { folder = try OutputFolder(resumable: out, resume: resume) } catch let error as InputError {
+            throw ValidationError(usageMessage(error))
+        }
+        let study = PhaseStudy(spec: spec, folder: folder.staging)
+        do {
+            let outcome = try study.run(resume: resume, stopAfter: stopAfterPhase, progress: !quiet)
+            guard outcome.phasesRun == spec.phases.count else {
+                print("stopped after phase \(outcome.phasesRun) of \(spec.phases.count); the partial run is in \(folder.staging.path); continue it with --resume")
+                return
+            }
+            try study.joinTrajectories(outcome)
+            let report = PhaseStudyReport(spec: spec, outcome: outcome)
+            try folder.write(report.markdown, to: "summary.md")
+            try folder.write(report.memoryCSV, to: "memory.csv")
+            try folder.write(report.json, to: "report.json")
+            if plot {
+                for kind in outcome.ends.keys.sorted() {
+                    try Plotting.plotPhases(in: folder.path(kind), layout: spec.model.spec.layout,
+                                            visibility: Visibility(spec: spec.model.spec), boundaries: Array(outcome.boundaries.dropFirst().dropLast()),
+                                            title: "\(spec.title ?? "study"): \(kind)")
+                }
+            }
+            try folder.commit()
+        } catch let error as InputError {
+            throw ValidationError(usageMessage(error))
+        } catch {
+            printError("error: \(error) (the completed phases are kept in \(folder.staging.path); rerun with --resume)")
+            throw ExitCode.failure
+        }
+        print("study \(spec.title ?? file): \(spec.phases.count) phases; wrote \(out)/summary.md, \(out)/memory.csv and the trajectories")
+    }
+}

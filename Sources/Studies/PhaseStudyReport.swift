@@ -1,0 +1,99 @@
+import Foundation
+import GramFlowCore
+import OverlapTheory
+
+/// summary.md and memory.csv of a `phases` study: the phases, how each ended,
+/// and the memory at every return to a task (`MemoryMetrics`).
+public struct PhaseStudyReport {
+    public let spec: StudySpec
+    public let outcome: PhaseStudy.Outcome
+
+    public init(spec: StudySpec, outcome: PhaseStudy.Outcome) { self.spec = spec; self.outcome = outcome }
+
+    var labels: [String] { spec.phases.indices.map { spec.label(phase: $0) } }
+    var visibility: Visibility { Visibility(spec: spec.model.spec) }
+
+    public func returns(_ kind: String) -> [MemoryReturn] {
+        MemoryMetrics.returns(ends: outcome.ends[kind] ?? [], labels: labels, visibility: visibility)
+    }
+
+    /// memory.csv: one row per (learner, return, overlap).
+    public var memoryCSV: String {
+        var text = "learner,phase,label,previous_visit,first_visit,overlap,visible,delta_since_previous,delta_since_first\n"
+        let names = spec.model.spec.layout.overlapNames
+        for kind in outcome.ends.keys.sorted() {
+            for r in returns(kind) {
+                for (o, name) in names.enumerated() {
+                    text += "\(kind),\(r.phase + 1),\(r.label),\(r.previous + 1),\(r.first + 1),\(name),\(visibility.isVisible[o]),\(r.sincePrevious[o]),\(r.sinceFirst[o])\n"
+                }
+            }
+        }
+        return text
+    }
+
+    /// report.json: the tool, the study as resolved, how every phase ended, every return.
+    public var json: String {
+        struct Report: Encodable {
+            var tool = "gramflow", version = GramFlowVersion.current
+            var study: StudySpec
+            var phaseEnds: [String: [PhaseEnd]]
+            var returns: [String: [MemoryReturn]]
+        }
+        let kinds = outcome.ends.keys.sorted()
+        let report = Report(study: spec, phaseEnds: outcome.ends,
+                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: (try? encoder.encode(report)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    public var markdown: String {
+        let layout = spec.model.spec.layout
+        var md = "# \(spec.title ?? "Study")\n\n"
+        md += "Model: rank \(spec.model.rank), φ = \(spec.model.spec.nonlinearity.rawValue), dt = \(spec.model.spec.dt), τ = \(spec.model.spec.tau), T = \(spec.model.trialSteps); "
+        md += "N = \(spec.start.size), seed \(spec.start.randomSeed); theory: exact discrete-GD map; network: GD at N·η.\n\n"
+        md += "## Phases\n\n| # | name | label | task | epochs | η | target noise | learner | loss start → end | final η |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        for i in 0..<outcome.phasesRun {
+            for kind in outcome.ends.keys.sorted() {
+                guard let e = outcome.ends[kind]?[safe: i] else { continue }
+                let p = spec.phases[i]
+                md += "| \(i + 1) | \(spec.name(phase: i)) | \(labels[i]) | \(p.task.rawValue) | \(p.epochs) | \(p.lr) | \(p.noise) | \(kind) | \(fmt(e.startLoss)) → \(fmt(e.endLoss))\(e.completed ? "" : " (diverged)") | \(p.lr == e.finalLearningRate ? "–" : fmt(e.finalLearningRate)) |\n"
+            }
+        }
+        md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
+        for kind in outcome.ends.keys.sorted() {
+            let rs = returns(kind)
+            guard !rs.isEmpty else { continue }
+            md += "\n## Memory at each return (\(kind))\n\n"
+            md += "Δ since the previous visit and since the first, Euclidean norms over each class; return ratio = ‖Δ since first‖ / (largest distance from the first visit's end reached by the phases in between).\n\n"
+            md += "| phase | label | ‖Δvis‖ prev | ‖Δinv‖ prev | ‖Δvis‖ first | ‖Δinv‖ first | vis return ratio | inv return ratio |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+            for r in rs {
+                md += "| \(r.phase + 1) | \(r.label) | \(fmt(r.visibleSincePrevious)) | \(fmt(r.invisibleSincePrevious)) | \(fmt(r.visibleSinceFirst)) | \(fmt(r.invisibleSinceFirst)) | \(fmt(r.visibleReturnRatio)) | \(fmt(r.invisibleReturnRatio)) |\n"
+            }
+            if let last = rs.last(where: { $0.label == labels[0] }) {
+                let names = layout.overlapNames
+                md += "\n### Last return to \(last.label) (phase \(last.phase + 1)) against the first visit (phase \(last.first + 1))\n\n"
+                md += "| overlap | class | Δ since first visit | largest excursion in between | return ratio |\n| --- | --- | --- | --- | --- |\n"
+                for (o, name) in names.enumerated() {
+                    md += "| \(name) | \(visibility.isVisible[o] ? "visible" : "invisible") | \(fmt(last.sinceFirst[o])) | \(fmt(last.excursion[o])) | \(fmt(last.returnRatio(o))) |\n"
+                }
+                if let vu = names.firstIndex(of: "u1.v1"), let uu = names.firstIndex(of: "u1.u1") {
+                    let held = MemoryMetrics.visibleReturnedInvisibleDidNot(last, visible: vu, invisible: uu)
+                    md += "\n**Claim** (THEORY §8, \(kind)): when A returns, the visible σ_vu returns and the invisible ‖u‖²/N = σ_uu does not. "
+                    md += "Measured at the last return (phase \(last.phase + 1)) against the end of the first A phase: |Δσ_vu| = \(fmt(abs(last.sinceFirst[vu]))) "
+                    md += "(return ratio \(fmt(last.returnRatio(vu)))), |Δσ_uu| = \(fmt(abs(last.sinceFirst[uu]))) (return ratio \(fmt(last.returnRatio(uu)))). "
+                    md += "Criterion: σ_vu ratio < 0.25 and σ_uu ratio > 0.5 (ratio = |Δ since first| / largest excursion during the phases in between) → **\(held ? "held" : "did not hold")**. "
+                    md += "Class norms: visible return ratio \(fmt(last.visibleReturnRatio)), invisible \(fmt(last.invisibleReturnRatio)).\n"
+                }
+            }
+        }
+        return md
+    }
+}
+
+func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
+
+extension Array {
+    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
+}

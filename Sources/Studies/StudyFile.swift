@@ -1,0 +1,107 @@
+import Foundation
+import GramFlowCore
+import Yams
+
+/// A study file that cannot be run: the file, the line and the field at fault.
+public struct StudyFileError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int
+    /// The field's path, e.g. `phases[2].epochs`.
+    public let field: String
+    public let message: String
+    public var description: String { "\(file):\(line): \(field): \(message)" }
+}
+
+/// Reads and checks a study file before any work: YAML syntax, unknown keys
+/// (`StudySchema`), types (Yams' decoder, its coding path mapped back to a
+/// line), then values (`StudySpec.problem()`).
+public enum StudyFile {
+    public static func load(_ path: String) throws(StudyFileError) -> StudySpec {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw StudyFileError(file: path, line: 0, field: "file", message: "cannot read \(path) as UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(StudyFileError) -> StudySpec {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw StudyFileError(file: file, line: 1, field: "file", message: "the file is empty")
+            }
+            root = node
+        } catch let error as StudyFileError { throw error } catch {
+            let line = (error as? YamlError).flatMap(yamlLine) ?? 0
+            throw StudyFileError(file: file, line: line, field: "syntax", message: "not valid YAML: \(error)")
+        }
+        if let problem = StudySchema.study.check(root, path: []) {
+            throw StudyFileError(file: file, line: problem.line, field: dotted(problem.path), message: problem.message)
+        }
+        let spec: StudySpec
+        do {
+            spec = try YAMLDecoder().decode(StudySpec.self, from: root)
+        } catch let error as DecodingError {
+            let (path, message) = describe(error)
+            throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(path), message: message)
+        } catch {
+            throw StudyFileError(file: file, line: 0, field: "file", message: "\(error)")
+        }
+        if let (path, message) = spec.problem() {
+            throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(path), message: message)
+        }
+        return spec
+    }
+
+    private static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func line(of path: [String], in root: Node) -> Int {
+        root.deepest(along: path).mark?.line ?? 0
+    }
+
+    /// `phases[2].epochs` from ["phases", "2", "epochs"].
+    static func dotted(_ path: [String]) -> String {
+        guard !path.isEmpty else { return "(top level)" }
+        return path.reduce("") { text, step in
+            Int(step) != nil ? text + "[\(step)]" : (text.isEmpty ? step : text + "." + step)
+        }
+    }
+
+    /// Path (1-based list positions) and message of a decoding error.
+    private static func describe(_ error: DecodingError) -> ([String], String) {
+        func steps(_ keys: [CodingKey]) -> [String] { keys.map { $0.intValue.map { "\($0 + 1)" } ?? $0.stringValue } }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return (steps(context.codingPath), "expected \(readable(type)): \(context.debugDescription)")
+        case .valueNotFound(let type, let context):
+            return (steps(context.codingPath), "expected \(readable(type)), found nothing")
+        case .keyNotFound(let key, let context):
+            return (steps(context.codingPath) + [key.stringValue], "required key missing")
+        case .dataCorrupted(let context):
+            let path = steps(context.codingPath)
+            return (path, allowedValues[path.last ?? ""].map { "unknown value; use one of \($0)" } ?? context.debugDescription)
+        @unknown default:
+            return ([], "\(error)")
+        }
+    }
+
+    /// The values of the file's named choices, for a helpful message.
+    private static let allowedValues: [String: String] = [
+        "task": TaskName.allCases.map(\.rawValue).joined(separator: ", "),
+        "phi": Nonlinearity.allCases.map(\.rawValue).joined(separator: ", "),
+        "optimizer": "gd, sgd", "run": "theory, network, both", "study": "phases, equivalence, twins",
+    ]
+
+    private static func readable(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is UInt64.Type: return "an integer"
+        case is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        default: return "\(type)"
+        }
+    }
+}

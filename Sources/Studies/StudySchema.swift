@@ -1,0 +1,82 @@
+import Yams
+
+/// The keys a study file may use, as a tree: decoding alone ignores unknown
+/// keys, so a misspelt `epoch:` would silently fall back to a default. The
+/// loader walks the YAML node tree against this schema first.
+indirect enum StudySchema: Sendable {
+    case scalar
+    /// A mapping with these keys only.
+    case fields([String: StudySchema])
+    /// A mapping with free keys (overlap names), each value of this shape.
+    case dictionary(StudySchema)
+    case list(StudySchema)
+
+    static let taskOptions: StudySchema = .fields([
+        "gain": .scalar, "decay": .scalar, "frequency": .scalar, "trials": .scalar, "noise": .scalar,
+        "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
+        "amplitude": .scalar, "level": .scalar,
+    ])
+
+    static let phase: StudySchema = .fields([
+        "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
+        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar,
+        "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
+    ])
+
+    static let study: StudySchema = .fields([
+        "study": .scalar, "title": .scalar,
+        "model": .fields(["rank": .scalar, "phi": .scalar, "dt": .scalar, "tau": .scalar, "inputs": .scalar,
+                          "outputs": .scalar, "steps": .scalar]),
+        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar)]),
+        "run": .scalar,
+        "phases": .list(phase),
+        "equivalence": .fields(["normU": .scalar, "sigmaMU": .scalar]),
+        "twins": .fields(["pairs": .scalar, "seed": .scalar, "offDiagonalScale": .scalar, "normRange": .list(.scalar),
+                          "networkPairs": .scalar, "networkNeurons": .scalar]),
+    ])
+
+    /// The first key not in the schema, or a node of the wrong shape, as (path, line, message).
+    func check(_ node: Node, path: [String]) -> (path: [String], line: Int, message: String)? {
+        let line = node.mark?.line ?? 0
+        switch self {
+        case .scalar:
+            return node.scalar == nil ? (path, line, "expected a single value") : nil
+        case .fields(let keys):
+            guard let mapping = node.mapping else { return (path, line, "expected a mapping of keys") }
+            for (key, value) in mapping {
+                let name = key.string ?? "?"
+                guard let schema = keys[name] else {
+                    return (path + [name], key.mark?.line ?? line,
+                            "unknown key '\(name)'; allowed here: \(keys.keys.sorted().joined(separator: ", "))")
+                }
+                if let problem = schema.check(value, path: path + [name]) { return problem }
+            }
+        case .dictionary(let element):
+            guard let mapping = node.mapping else { return (path, line, "expected a mapping of names to values") }
+            for (key, value) in mapping {
+                if let problem = element.check(value, path: path + [key.string ?? "?"]) { return problem }
+            }
+        case .list(let element):
+            guard let sequence = node.sequence else { return (path, line, "expected a list") }
+            for (i, value) in sequence.enumerated() {
+                if let problem = element.check(value, path: path + ["\(i + 1)"]) { return problem }
+            }
+        }
+        return nil
+    }
+}
+
+extension Node {
+    /// The node at `path` (mapping keys, or 1-based list positions), or the deepest one that exists.
+    func deepest(along path: [String]) -> Node {
+        var node = self
+        for step in path {
+            if let mapping = node.mapping, let child = mapping[step] { node = child; continue }
+            if let sequence = node.sequence, let i = Int(step), i >= 1, i <= sequence.count {
+                node = Array(sequence)[i - 1]; continue
+            }
+            break
+        }
+        return node
+    }
+}

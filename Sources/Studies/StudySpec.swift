@@ -1,0 +1,143 @@
+import GramFlowCore
+import OverlapTheory
+
+/// A study file (YAML): the model, the initial state, and phases of training,
+/// each with its task, epochs, learning rate, target noise and learning-rate
+/// rules. `study` picks the protocol: `phases` runs the phases in order,
+/// `equivalence` and `twins` are the built-in protocols of THEORY §8.
+///
+/// Optional fields are nil when the file leaves them out; the resolved values
+/// (defaults filled in) are the computed properties.
+public struct StudySpec: Codable, Equatable, Sendable {
+    public var study: StudyKind?
+    public var title: String?
+    public var model: StudyModel
+    public var initial: StudyInitial?
+    /// What runs: theory, network or both (default both).
+    public var run: StudyRunners?
+    public var phases: [StudyPhase]
+    public var equivalence: EquivalenceSpec?
+    public var twins: TwinsSpec?
+
+    public var kind: StudyKind { study ?? .phases }
+    public var runners: StudyRunners { run ?? .both }
+    public var start: StudyInitial { initial ?? StudyInitial() }
+}
+
+public enum StudyKind: String, Codable, Sendable { case phases, equivalence, twins }
+
+public enum StudyRunners: String, Codable, Sendable {
+    case theory, network, both
+    public var theory: Bool { self != .network }
+    public var network: Bool { self != .theory }
+}
+
+/// The architecture (THEORY §1) and the trial length T shared by every phase.
+public struct StudyModel: Codable, Equatable, Sendable {
+    public var rank: Int
+    public var phi: Nonlinearity?
+    public var dt: Double?
+    public var tau: Double?
+    public var inputs: Int?
+    public var outputs: Int?
+    /// T, time steps per trial.
+    public var steps: Int?
+
+    public var spec: ModelSpec {
+        ModelSpec(inputs: inputs ?? 1, rank: rank, outputs: outputs ?? 1, dt: dt ?? 0.05, tau: tau ?? 1,
+                  nonlinearity: phi ?? .linear)
+    }
+    public var trialSteps: Int { steps ?? 400 }
+}
+
+/// Gaussian vectors of norm √N from `seed` (the default), or the given overlaps
+/// realised exactly at N neurons.
+public struct StudyInitial: Codable, Equatable, Sendable {
+    public var neurons: Int?
+    public var seed: UInt64?
+    public var overlaps: [String: Double]?
+    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil) {
+        self.neurons = neurons; self.seed = seed; self.overlaps = overlaps
+    }
+    public var size: Int { neurons ?? 500 }
+    public var randomSeed: UInt64 { seed ?? 1 }
+}
+
+/// One phase: a task trained for `epochs` epochs from where the previous phase ended.
+public struct StudyPhase: Codable, Equatable, Sendable {
+    /// Shown in reports (default "phase k").
+    public var name: String?
+    /// Phases with the same label are visits to the same task: memory is measured
+    /// between them (default: the task and its options).
+    public var label: String?
+    public var task: TaskName
+    public var options: StudyTaskOptions?
+    public var epochs: Int
+    /// η; the network's step is N·η.
+    public var lr: Double
+    /// σ of Gaussian noise added to every target entry, fresh each epoch (default 0).
+    public var targetNoise: Double?
+    /// gd (one batch per phase) or sgd (a fresh batch per epoch); default gd.
+    public var optimizer: Optimizer?
+    public var lrRules: [LearningRateRule]?
+
+    public var noise: Double { targetNoise ?? 0 }
+    public var rules: [LearningRateRule] { lrRules ?? [] }
+    public var trainer: Optimizer { optimizer ?? .gd }
+}
+
+/// Divides η by `divideBy`, once in a phase, at the first epoch whose loss is below `below`.
+public struct LearningRateRule: Codable, Equatable, Sendable {
+    public var below: Double
+    public var divideBy: Double
+}
+
+/// `TaskOptions` (same keys) plus the flip-flop variant's shape (THEORY §8
+/// twins: pulses of 1–2 s, amplitude 2, target level 1), in one YAML mapping.
+public struct StudyTaskOptions: Codable, Equatable, Sendable {
+    public var taskOptions: TaskOptions
+    /// Flip-flop: pulse duration range [min, max] in seconds, amplitude and target level.
+    public var pulseDuration: [Double]?
+    public var amplitude: Double?
+    public var level: Double?
+
+    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, amplitude, level }
+
+    public init(from decoder: Decoder) throws {
+        taskOptions = try TaskOptions(from: decoder)
+        let c = try decoder.container(keyedBy: FlipFlopKeys.self)
+        pulseDuration = try c.decodeIfPresent([Double].self, forKey: .pulseDuration)
+        amplitude = try c.decodeIfPresent(Double.self, forKey: .amplitude)
+        level = try c.decodeIfPresent(Double.self, forKey: .level)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        try taskOptions.encode(to: encoder)
+        var c = encoder.container(keyedBy: FlipFlopKeys.self)
+        try c.encodeIfPresent(pulseDuration, forKey: .pulseDuration)
+        try c.encodeIfPresent(amplitude, forKey: .amplitude)
+        try c.encodeIfPresent(level, forKey: .level)
+    }
+
+    var hasFlipFlopShape: Bool { pulseDuration != nil || amplitude != nil || level != nil }
+}
+
+/// `equivalence`: the second network keeps every loss-visible overlap of the
+/// first and sets σ_{u1u1} and σ_{m1u1} to these values.
+public struct EquivalenceSpec: Codable, Equatable, Sendable {
+    public var normU: Double
+    public var sigmaMU: Double
+}
+
+/// `twins`: pairs sharing an initial state (off-diagonal overlaps |N(0, s²)|,
+/// squared norms U(a, b), resampled until S is positive definite). Twin 1 trains
+/// on phase 1 (A), twin 2 on phase 2 (B), then both on phase 3 (C).
+public struct TwinsSpec: Codable, Equatable, Sendable {
+    public var pairs: Int
+    public var seed: UInt64?
+    public var offDiagonalScale: Double?
+    public var normRange: [Double]?
+    /// The smaller network version: this many pairs realised at `networkNeurons`.
+    public var networkPairs: Int?
+    public var networkNeurons: Int?
+}

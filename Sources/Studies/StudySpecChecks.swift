@@ -1,0 +1,88 @@
+import GramFlowCore
+import OverlapTheory
+
+extension StudySpec {
+    /// The first value that cannot be run, as (path in the file, message), or nil.
+    /// Each phase is checked as the `RunConfiguration` it becomes.
+    public func problem() -> ([String], String)? {
+        do throws(InputError) { try model.spec.validate() } catch { return (["model", error.field], error.message) }
+        if let steps = model.steps, steps < 1 { return (["model", "steps"], "must be at least 1 (got \(steps))") }
+        if start.size < model.spec.layout.dimension {
+            return (["initial", "neurons"], "must be at least D = \(model.spec.layout.dimension) (got \(start.size))")
+        }
+        if let given = start.overlaps {
+            do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
+                return (["initial", "overlaps"], "\(error)")
+            }
+        }
+        guard !phases.isEmpty else { return (["phases"], "give at least one phase") }
+        for (i, phase) in phases.enumerated() {
+            let at = ["phases", "\(i + 1)"]
+            guard phase.epochs >= 0 else { return (at + ["epochs"], "must be 0 or more (got \(phase.epochs))") }
+            guard phase.noise.isFinite && phase.noise >= 0 else {
+                return (at + ["targetNoise"], "must be a non-negative number (got \(phase.noise))")
+            }
+            guard phase.trainer != .adam else {
+                return (at + ["optimizer"], "adam is not closed in overlap space; use gd or sgd")
+            }
+            for (j, rule) in phase.rules.enumerated() where !(rule.divideBy.isFinite && rule.divideBy > 0 && rule.below.isFinite) {
+                return (at + ["lrRules", "\(j + 1)"], "below must be a number and divideBy a positive number")
+            }
+            if let range = phase.options?.pulseDuration,
+               !(range.count == 2 && range[0] > 0 && range[0] <= range[1]) {
+                return (at + ["options", "pulseDuration"], "give [min, max] seconds with 0 < min ≤ max")
+            }
+            if phase.options?.hasFlipFlopShape == true && phase.task != .flipflop {
+                return (at + ["options"], "pulseDuration, amplitude and level are flip-flop options")
+            }
+            do throws(InputError) { try configuration(phase: i).validate() } catch {
+                let field = ["lr": "lr", "epochs": "epochs", "task": "task"][error.field] ?? "options"
+                return (at + [field], error.description)
+            }
+        }
+        switch kind {
+        case .phases: break
+        case .equivalence:
+            guard let e = equivalence else { return (["equivalence"], "an equivalence study needs normU and sigmaMU") }
+            guard model.spec.nonlinearity.isLinear else {
+                return (["model", "phi"], "the equivalence construction keeps the function only for linear φ")
+            }
+            guard e.normU > 0 && e.normU.isFinite && e.sigmaMU.isFinite else {
+                return (["equivalence"], "normU must be positive and sigmaMU finite")
+            }
+        case .twins:
+            guard let t = twins else { return (["twins"], "a twins study needs a twins block") }
+            guard phases.count == 3 else { return (["phases"], "twins need exactly three phases: A, B, C") }
+            guard t.pairs >= 2 else { return (["twins", "pairs"], "must be at least 2 (got \(t.pairs))") }
+            if let range = t.normRange, !(range.count == 2 && range[0] > 0 && range[0] <= range[1]) {
+                return (["twins", "normRange"], "give [min, max] with 0 < min ≤ max")
+            }
+            if let n = t.networkPairs, n < 0 { return (["twins", "networkPairs"], "must be 0 or more") }
+        }
+        return nil
+    }
+
+    /// Phase i as a run configuration (theory map, the phase's own batch seed).
+    public func configuration(phase i: Int) -> RunConfiguration {
+        let phase = phases[i]
+        return RunConfiguration(task: phase.task, taskOptions: phase.options?.taskOptions ?? TaskOptions(),
+                                model: model.spec, epochs: phase.epochs, learningRate: phase.lr,
+                                steps: model.trialSteps, seed: phaseSeed(i), neurons: start.size,
+                                optimizer: phase.trainer)
+    }
+
+    /// The seed of phase i's batches and target noise: distinct per phase, fixed by the
+    /// study seed, so a resumed phase draws what the uninterrupted run drew.
+    public func phaseSeed(_ i: Int) -> UInt64 { start.randomSeed &* 1_000_003 &+ UInt64(i + 1) }
+
+    /// The label that identifies visits to the same task.
+    public func label(phase i: Int) -> String {
+        if let label = phases[i].label { return label }
+        let o = phases[i].options?.taskOptions
+        let parts: [String] = [o?.gain.map { "gain \($0)" }, o?.decay.map { "decay \($0)" },
+                               o?.frequency.map { "frequency \($0)" }].compactMap { $0 }
+        return phases[i].task.rawValue + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
+    }
+
+    public func name(phase i: Int) -> String { phases[i].name ?? "phase \(i + 1)" }
+}

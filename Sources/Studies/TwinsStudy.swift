@@ -1,0 +1,99 @@
+import Foundation
+import GramFlowCore
+import GramFlowNumerics
+import NetworkSimulation
+import OverlapTheory
+
+/// The A/B→C twins protocol (THEORY §8). Each pair shares an initial state S₀
+/// (off-diagonal overlaps |N(0, s²)|, squared norms U(a, b), redrawn until S₀ is
+/// positive definite); twin 1 learns A (phase 1), twin 2 learns B (phase 2), then
+/// both learn C (phase 3). After C, the twins' histories are decoded (A vs B) by
+/// logistic regression from the visible overlaps and, separately, from the
+/// invisible ones, with whole pairs held out (`DecodingAccuracy`).
+public struct TwinsStudy {
+    public let spec: StudySpec
+    /// One group of pairs run by one learner kind (theory in overlap space, or networks at N).
+    public struct Group: Sendable {
+        public var kind: String
+        public var neurons: Int?
+        /// Per pair: the overlaps of twin 1 and twin 2 after A/B and after C, and the final losses.
+        public var afterFirst: [([Double], [Double])]
+        public var afterC: [([Double], [Double])]
+        public var finalLosses: [(Double, Double)]
+        /// The first pair's two twins epoch by epoch (CSV rows epoch, phase, loss, overlaps), for the figures.
+        public var firstPairTrajectories: [String]
+        public var visibleDecoding: DecodingAccuracy?
+        public var invisibleDecoding: DecodingAccuracy?
+    }
+    public var groups: [Group]
+    public var seconds: Double
+
+    public static func run(_ spec: StudySpec, progress: Bool) throws -> TwinsStudy {
+        let t = spec.twins!, model = spec.model.spec
+        let start = Date()
+        let initial = initialStates(spec)
+        var groups = [try group(spec, kind: "theory", states: initial, progress: progress) { S in
+            TheoryLearner(spec: model, S: S)
+        }]
+        let networkPairs = min(t.networkPairs ?? 0, initial.count)
+        if networkPairs > 0 {
+            let n = t.networkNeurons ?? spec.start.size
+            let random = RandomSource(seed: (t.seed ?? 1) &+ 101)
+            groups.append(try group(spec, kind: "network", states: Array(initial.prefix(networkPairs)), progress: progress) { S in
+                NetworkLearner(network: try LowRankNetwork.realizing(overlaps: S, spec: model, neurons: n, random: random),
+                               steps: spec.model.trialSteps)
+            })
+            groups[1].neurons = n
+        }
+        return TwinsStudy(spec: spec, groups: groups, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// S₀ per pair: σ_aa ~ U(a, b), σ_ab ~ |N(0, s²)| (a ≠ b), redrawn until λ_min(S₀) > 1e-3.
+    static func initialStates(_ spec: StudySpec) -> [Matrix] {
+        let t = spec.twins!, layout = spec.model.spec.layout, D = layout.dimension
+        let random = RandomSource(seed: t.seed ?? 1)
+        let scale = t.offDiagonalScale ?? 0.4, range = t.normRange ?? [0.5, 2]
+        return (0..<t.pairs).map { _ in
+            while true {
+                var S = Matrix(rows: D, cols: D)
+                for a in 0..<D {
+                    S[a, a] = random.uniform(range[0], range[1])
+                    for b in (a + 1)..<max(a + 1, D) { S[a, b] = abs(scale * random.gaussian()); S[b, a] = S[a, b] }
+                }
+                if let smallest = try? SymmetricEigen(S).values.first, smallest > 1e-3 { return S }
+            }
+        }
+    }
+
+    private static func group(_ spec: StudySpec, kind: String, states: [Matrix], progress: Bool,
+                              learner: (Matrix) throws -> PhaseLearner) throws -> Group {
+        var afterFirst: [([Double], [Double])] = [], afterC: [([Double], [Double])] = [], losses: [(Double, Double)] = []
+        let meter = Progress(label: "twins (\(kind))", total: states.count, enabled: progress)
+        var trajectories = ["", ""]
+        let pairs = spec.model.spec.layout.overlapPairs
+        for (p, S0) in states.enumerated() {
+            var firsts: [[Double]] = [], finals: [[Double]] = [], ends: [Double] = []
+            for history in [0, 1] {
+                let twin = try learner(S0)
+                let record = { (phase: Int, offset: Int) in { (epoch: Int, loss: Double, S: Matrix) in
+                    guard p == 0 else { return }
+                    trajectories[history] += "\(offset + epoch),\(phase + 1),\(loss)," + pairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
+                } }
+                firsts.append(try PhaseRunner.run(twin, spec: spec, phase: history, row: record(history, 0)).overlaps)
+                let c = try PhaseRunner.run(twin, spec: spec, phase: 2, row: record(2, spec.phases[history].epochs))
+                finals.append(c.overlaps); ends.append(c.endLoss)
+            }
+            afterFirst.append((firsts[0], firsts[1])); afterC.append((finals[0], finals[1])); losses.append((ends[0], ends[1]))
+            meter.update(epoch: p + 1, loss: ends[1])
+        }
+        meter.finish()
+        let visible = Visibility(spec: spec.model.spec).isVisible
+        func select(_ cls: Bool) -> [([Double], [Double])] {
+            afterC.map { (zip($0.0, visible).filter { $0.1 == cls }.map(\.0), zip($0.1, visible).filter { $0.1 == cls }.map(\.0)) }
+        }
+        let canDecode = states.count >= 2
+        return Group(kind: kind, afterFirst: afterFirst, afterC: afterC, finalLosses: losses, firstPairTrajectories: trajectories,
+                     visibleDecoding: canDecode ? DecodingAccuracy.measure(select(true)) : nil,
+                     invisibleDecoding: canDecode && visible.contains(false) ? DecodingAccuracy.measure(select(false)) : nil)
+    }
+}

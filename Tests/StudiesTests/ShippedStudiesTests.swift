@@ -1,0 +1,43 @@
+import XCTest
+import GramFlowNumerics
+import OverlapTheory
+@testable import Studies
+
+/// The spec files under validation/studies/ parse and carry the parameters of THEORY §8;
+/// a tiny twins run goes through the whole protocol.
+final class ShippedStudiesTests: XCTestCase {
+    private func shipped(_ name: String) throws -> StudySpec {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try StudyFile.load(root.appendingPathComponent("validation/studies/\(name).yaml").path)
+    }
+
+    func testShippedFilesCarryTheReferenceParameters() throws {
+        let aba = try shipped("aba")
+        XCTAssertEqual(aba.phases.map(\.epochs), [3000, 1000, 1000, 1000, 4000])
+        XCTAssertEqual(aba.phases.map { $0.options?.taskOptions.decay }, [0.2, 0.4, 0.2, 0.4, 0.2])
+        XCTAssertEqual(aba.phases.map(\.noise), [0, 0, 0, 0, 0.1])
+        XCTAssertEqual(aba.phases[4].lr, 2 * aba.phases[0].lr)
+        XCTAssertEqual(aba.start.size, 500)
+        let equivalence = try shipped("equivalence")
+        XCTAssertEqual(equivalence.equivalence, EquivalenceSpec(normU: 2.05, sigmaMU: 0.8))
+        let twins = try shipped("twins")
+        XCTAssertEqual(twins.kind, .twins)
+        XCTAssertGreaterThanOrEqual(twins.twins!.pairs, 10)
+        XCTAssertEqual(twins.phases.map(\.task), [.flipflop, .decision, .teacher])
+    }
+
+    func testTinyTwinsRunStartsTogetherAndDiverges() throws {
+        var spec = try shipped("twins")
+        spec.model.steps = 240  // the decision task grades its response from 11 s on
+        spec.twins!.pairs = 3; spec.twins!.networkPairs = 1; spec.twins!.networkNeurons = 12
+        for i in spec.phases.indices { spec.phases[i].epochs = 2; spec.phases[i].options?.taskOptions.trials = 2 }
+        for S in TwinsStudy.initialStates(spec) { XCTAssertGreaterThan(try SymmetricEigen(S).values.first!, 1e-3) }
+        let study = try TwinsStudy.run(spec, progress: false)
+        XCTAssertEqual(study.groups.map(\.kind), ["theory", "network"])
+        XCTAssertEqual(study.groups[0].afterC.count, 3)
+        // Different first tasks from one S₀: the twins differ after A/B.
+        for g in study.groups { for d in study.distances(g, after: g.afterFirst, visible: true) { XCTAssertGreaterThan(d, 0) } }
+        XCTAssertNotNil(study.groups[0].visibleDecoding)
+        XCTAssertNil(study.groups[1].visibleDecoding)  // one pair cannot be decoded with a pair held out
+    }
+}
