@@ -21,11 +21,12 @@ func theoryEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, eta
     }
 }
 
-/// One network epoch of `spec` on `batch` at N neurons.
+/// One network epoch of `spec` on `batch` at N neurons, from `initial` or Gaussian vectors.
 func networkEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, neurons: Int, eta: Double,
-                           configuration: Benchmark.Configuration) {
+                           initial: LowRankNetwork? = nil,
+                           configuration: Benchmark.Configuration = Benchmark.defaultConfiguration) {
     Benchmark(name, configuration: configuration) { benchmark in
-        var network = LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
+        var network = initial ?? LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
         let trainer = NetworkTrainer(eta: eta)
         let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps)
         var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)

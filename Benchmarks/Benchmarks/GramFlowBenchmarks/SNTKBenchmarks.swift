@@ -38,18 +38,8 @@ func sntkBenchmarks() {
         }
     }
 
-    Benchmark("GD epoch (rank 1, N = 1000, B = 20, T = 90)") { benchmark in
-        var net = fixed
-        let pass = Backpropagation(spec: spec, neurons: neurons, steps: steps)
-        let trainer = NetworkTrainer(eta: 1e-3)
-        var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            blackHole(pass.evaluate(net, batch: batch, gradient: &gradient))
-            trainer.step(&net, gradient: gradient!)
-        }
-        blackHole(net)
-    }
+    networkEpochBenchmark("GD epoch (rank 1, N = 1000, B = 20, T = 90)", spec: spec, batch: batch,
+                          neurons: neurons, eta: 1e-3, initial: fixed)
 
     Benchmark("natural-gradient epoch, k = 1 (rank 1, N = 1000, B = 20, T = 90)",
               configuration: .init(maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
