@@ -11,6 +11,18 @@ final class ShippedStudiesTests: XCTestCase {
         return try StudyFile.load(root.appendingPathComponent("validation/studies/\(name).yaml").path)
     }
 
+    /// Every spec `make validate` runs loads; the flow-time twins run C for the paper's
+    /// flow time η·epochs = 30 (30,000 epochs at η = 0.001).
+    func testEveryShippedSpecLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let names = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("validation/studies").path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+        XCTAssertEqual(Set(names), ["aba", "equivalence", "twins", "twins-flowtime"])
+        for name in names { XCTAssertNoThrow(try shipped(name), name) }
+        let c = try shipped("twins-flowtime").phases[2]
+        XCTAssertEqual(c.lr * Double(c.epochs), 30, accuracy: 1e-9)
+    }
+
     func testShippedFilesCarryTheReferenceParameters() throws {
         let aba = try shipped("aba")
         XCTAssertEqual(aba.phases.map(\.epochs), [3000, 1000, 1000, 1000, 4000])
