@@ -73,6 +73,7 @@ struct ValidateCommand: ParsableCommand {
     private func runSweep(_ base: RunConfiguration, path: String) throws {
         let rates = learningRates ?? [base.learningRate]
         let quiet = options.quiet
+        var failed: [SweepPoint] = []
         try withOutputFolder(path) { folder in
             let start = Date()
             let points = try Sweep.run(base: base, neurons: neurons, learningRates: rates, seeds: seeds) { point, done, total in
@@ -93,7 +94,15 @@ struct ValidateCommand: ParsableCommand {
                 print("  η = \(e.learningRate), \(e.metric): deviation ∝ N^b, b = \(short(e.spread.mean)) ± \(short(e.spread.standardDeviation)) over \(e.spread.count) seed(s)")
             }
             print("wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.plot ? " and figures" : "")")
-            return points.filter { !$0.completed }.map { .diverged(epoch: -1, reason: "N = \($0.neurons), η = \($0.learningRate), seed \($0.seed): theory \($0.theoryStatus), network \($0.networkStatus)") }
+            failed = points.filter { !$0.completed }
+            return []
+        }
+        // The report is written and excludes them from the fits; a run that lost points still fails.
+        guard failed.isEmpty else {
+            for p in failed {
+                printError("error: N = \(p.neurons), η = \(p.learningRate), seed \(p.seed) did not complete (theory \(p.theoryStatus), network \(p.networkStatus)); see \(path)/sweep.csv")
+            }
+            throw ExitCode.failure
         }
     }
 }

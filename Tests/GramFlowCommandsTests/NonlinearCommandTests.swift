@@ -64,4 +64,15 @@ final class NonlinearCommandTests: XCTestCase {
         XCTAssertEqual(csv.count, 1 + 4)
         XCTAssert(FileManager.default.fileExists(atPath: runner.file("s/report.md").path))
     }
+
+    /// A sweep whose points diverge keeps its report, names each failed point, and exits 1.
+    func testDivergingSweepKeepsItsReportAndFails() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        let result = try runner.run(["validate", "--neurons", "30,60", "--lr", "5", "--epochs", "200", "--out", "s", "--quiet"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssert(result.stderr.contains("N = 30, η = 5.0, seed 1 did not complete (theory diverged, network diverged)"), result.stderr)
+        XCTAssert(FileManager.default.fileExists(atPath: runner.file("s/report.md").path))
+        XCTAssert(try String(contentsOf: runner.file("s/report.md"), encoding: .utf8).contains("did not complete"))
+    }
 }
