@@ -66,10 +66,10 @@ public final class Backpropagation {
     /// Runs one trial forward, fills h, φ(h), w, y, e; returns its loss terms.
     private func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trial b: Int) -> Double {
         let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
-        let D = spec.layout.dimension, alpha = spec.alpha, f = spec.nonlinearity
+        let D = spec.layout.dimension, f = spec.nonlinearity
         let linear = f.isLinear
         let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
-        let vOffset = K + R, zOffset = K + 2 * R
+        let zOffset = K + 2 * R
         h.withUnsafeMutableBufferPointer { hp in
         phi.withUnsafeMutableBufferPointer { fp in
         w.withUnsafeMutableBufferPointer { wp in
@@ -80,12 +80,8 @@ public final class Backpropagation {
             for t in 0..<T {
                 let ht = H + t * N, next = H + (t + 1) * N, wt = wp.baseAddress! + t * (K + R)
                 for k in 0..<K { wt[k] = batch.x[batch.inputIndex(b, t, k)] }
-                // a_t = Vᵀφ(h_t)/N
-                BLAS.gemv(.transpose, m: N, n: R, alpha: 1 / Double(N), a: p + vOffset, lda: D,
-                          x: Phi + t * N, beta: 0, y: wt + K)
-                // h_{t+1} = (1−α) h_t + α [M U] w_t
-                next.update(from: ht, count: N)
-                BLAS.gemv(.none, m: N, n: K + R, alpha: alpha, a: p, lda: D, x: wt, beta: 1 - alpha, y: next)
+                next.update(from: ht, count: N)  // the step updates h_t in place into h_{t+1}
+                eulerStep(parameters: p, spec: spec, neurons: N, phiOfState: Phi + t * N, w: wt, state: next)
                 if !linear { for i in 0..<N { Phi[(t + 1) * N + i] = f.value(next[i]) } }
             }
             // Y = Ψ_{1..T} Z / N

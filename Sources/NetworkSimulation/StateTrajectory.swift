@@ -24,7 +24,7 @@ public struct StateTrajectory: Sendable {
     /// Runs the network forward on every trial of `batch`.
     public init(network: LowRankNetwork, batch: TaskBatch) {
         let spec = network.spec, N = network.neurons, B = batch.trials, T = batch.steps
-        let K = spec.inputs, R = spec.rank, D = spec.layout.dimension, alpha = spec.alpha
+        let K = spec.inputs, R = spec.rank
         precondition(batch.inputs == K)
         self.spec = spec; neurons = N; trials = B; steps = T
         var phi = [Double](repeating: 0, count: B * (T + 1) * N)
@@ -42,21 +42,15 @@ public struct StateTrajectory: Sendable {
                     for i in 0..<N { phi[base + i] = f.value(current[i]); phiPrime[base + i] = f.derivative(current[i]) }
                     guard t < T else { break }
                     for k in 0..<K { w[k] = batch.x[batch.inputIndex(b, t, k)] }
-                    // a_t = Vᵀφ(h_t)/N
                     phi.withUnsafeBufferPointer { fp in
                         w.withUnsafeMutableBufferPointer { wp in
-                            BLAS.gemv(.transpose, m: N, n: R, alpha: 1 / Double(N), a: p.baseAddress! + K + R, lda: D,
-                                      x: fp.baseAddress! + base, beta: 0, y: wp.baseAddress! + K)
+                            current.withUnsafeMutableBufferPointer { cp in
+                                eulerStep(parameters: p.baseAddress!, spec: spec, neurons: N, phiOfState: fp.baseAddress! + base,
+                                          w: wp.baseAddress!, state: cp.baseAddress!)
+                            }
                         }
                     }
                     for r in 0..<R { latent[(b * T + t) * R + r] = w[K + r] }
-                    // h_{t+1} = (1−α) h_t + α [M U] w_t
-                    w.withUnsafeBufferPointer { wp in
-                        current.withUnsafeMutableBufferPointer { cp in
-                            BLAS.gemv(.none, m: N, n: K + R, alpha: alpha, a: p.baseAddress!, lda: D,
-                                      x: wp.baseAddress!, beta: 1 - alpha, y: cp.baseAddress!)
-                        }
-                    }
                     for i in 0..<N { h[(b * T + t) * N + i] = current[i] }
                 }
             }
