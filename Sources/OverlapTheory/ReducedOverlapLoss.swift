@@ -29,10 +29,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
     private let layout: VectorLayout
     private let gain: GaussianGain
     private let varyingGain: Bool
-    // Workspace reused across calls.
-    private var c: [Double] = []         // c_t, t = 0..T
-    private var gains: [Double] = []     // F(Δ_t)
-    private var slopes: [Double] = []    // F'(Δ_t)
+    // Workspace reused across calls: the forward pass of every trial, then per trial:
+    private var trajectory: LatentTrajectory
     private var readout: [Double] = []   // C c_t, t = 1..T
     private var errors: [Double] = []    // e_t, t = 1..T
     private var mu: [Double] = []
@@ -46,14 +44,12 @@ public final class ReducedOverlapLoss: OverlapLoss {
         layout = spec.layout
         gain = try GaussianGain.of(spec.nonlinearity)
         varyingGain = spec.nonlinearity.gainDependsOnVariance
+        trajectory = LatentTrajectory(spec: spec)
         resizeWorkspace()
     }
 
     private func resizeWorkspace() {
-        let P = spec.rank + spec.inputs, T = batch.steps, O = spec.outputs
-        c = Array(repeating: 0, count: (T + 1) * P)
-        gains = Array(repeating: 0, count: T + 1)
-        slopes = Array(repeating: 0, count: T + 1)
+        let T = batch.steps, O = spec.outputs
         readout = Array(repeating: 0, count: T * O)
         errors = Array(repeating: 0, count: T * O)
         mu = Array(repeating: 0, count: spec.rank)
@@ -87,33 +83,18 @@ public final class ReducedOverlapLoss: OverlapLoss {
         let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
         var dA = Matrix(rows: R, cols: P), dC = Matrix(rows: O, cols: P), dQ = Matrix(rows: P, cols: P)
         var total = 0.0
-        let zeroGain = gain(0)
+        trajectory.run(A: A, Q: Q, batch: batch, spec: spec, gain: gain)
+        let c = trajectory.c, gains = trajectory.gains, slopes = trajectory.slopes
 
         for b in 0..<batch.trials {
-            for j in 0..<P { c[j] = 0 }  // c_0 = 0, Δ_0 = 0
-            gains[0] = zeroGain.value; slopes[0] = zeroGain.derivative
+            let first = trajectory.offset(b, 0), g = b * (T + 1)
             for t in 1...T {
-                let prev = (t - 1) * P, cur = t * P
-                for r in 0..<R {
-                    var drive = 0.0
-                    for j in 0..<P { drive += A[r, j] * c[prev + j] }
-                    c[cur + r] = (1 - alpha) * c[prev + r] + alpha * gains[t - 1] * drive
-                }
-                for k in 0..<K {
-                    c[cur + R + k] = (1 - alpha) * c[prev + R + k] + alpha * batch.x[batch.inputIndex(b, t - 1, k)]
-                }
-                if varyingGain {
-                    var delta = 0.0
-                    for i in 0..<P { for j in 0..<P { delta += c[cur + i] * Q[i, j] * c[cur + j] } }
-                    (gains[t], slopes[t]) = gain(delta)
-                } else {
-                    gains[t] = zeroGain.value; slopes[t] = 0
-                }
+                let cur = first + t * P
                 for o in 0..<O {
                     var r = 0.0
                     for j in 0..<P { r += C[o, j] * c[cur + j] }
                     readout[(t - 1) * O + o] = r
-                    let y = gains[t] * r
+                    let y = gains[g + t] * r
                     output?(b, t, o, y)
                     let i = batch.targetIndex(b, t, o)
                     let term = objective.term(output: y, target: batch.target[i], mask: batch.mask[i])
@@ -124,8 +105,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
             guard withGradient else { continue }
             for r in 0..<R { muNext[r] = 0 }  // μ_{T+1} = 0
             for t in stride(from: T, through: 1, by: -1) {
-                let cur = t * P, e = (t - 1) * O, hasNext = t < T
-                let F = gains[t], dF = slopes[t]
+                let cur = first + t * P, e = (t - 1) * O, hasNext = t < T
+                let F = gains[g + t], dF = slopes[g + t]
                 var s = 0.0
                 for o in 0..<O { s += errors[e + o] * readout[e + o] }
                 if hasNext {

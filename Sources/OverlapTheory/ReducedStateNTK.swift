@@ -18,34 +18,21 @@ public final class ReducedStateNTK {
     public let spec: ModelSpec
     public let overlaps: Matrix
     public let batch: TaskBatch
-    private let gain: GaussianGain
     private let a: Matrix, q: Matrix     // A = S_{V,E} (R×P), Q = S_{E,E} (P×P), P = R + K
     /// c_{b,t} for t = 0..T at ((b·(T+1) + t)·P + j).
-    private var c: [Double]
-    private var gains: [Double], slopes: [Double]   // F(Δ_{b,t}), F'(Δ_{b,t})
+    private let c: [Double]
+    private let gains: [Double], slopes: [Double]   // F(Δ_{b,t}), F'(Δ_{b,t})
 
     public init(spec: ModelSpec, overlaps S: Matrix, batch: TaskBatch) throws {
-        let l = spec.layout, R = spec.rank, K = spec.inputs, P = R + K, T = batch.steps, B = batch.trials
-        precondition(batch.inputs == K)
+        let l = spec.layout
+        precondition(batch.inputs == spec.inputs)
         self.spec = spec; overlaps = S; self.batch = batch
-        gain = try GaussianGain.of(spec.nonlinearity)
         a = S.selecting(rows: l.vIndices, cols: l.basisIndices)
         q = S.selecting(rows: l.basisIndices, cols: l.basisIndices)
-        c = Array(repeating: 0, count: B * (T + 1) * P)
-        gains = Array(repeating: 0, count: B * (T + 1)); slopes = gains
-        let alpha = spec.alpha
-        for b in 0..<B {
-            for t in 0...T {
-                let base = (b * (T + 1) + t) * P
-                let ct = Array(c[base..<base + P])
-                let (F, dF) = gain(quadratic(q, ct, ct))
-                gains[b * (T + 1) + t] = F; slopes[b * (T + 1) + t] = dF
-                guard t < T else { break }
-                let next = base + P, act = times(a, ct)
-                for r in 0..<R { c[next + r] = (1 - alpha) * ct[r] + alpha * F * act[r] }
-                for k in 0..<K { c[next + R + k] = (1 - alpha) * ct[R + k] + alpha * batch.x[batch.inputIndex(b, t, k)] }
-            }
-        }
+        // The forward pass the loss uses, so this kernel describes the dynamics that are trained.
+        var trajectory = LatentTrajectory(spec: spec)
+        trajectory.run(A: a, Q: q, batch: batch, spec: spec, gain: try GaussianGain.of(spec.nonlinearity))
+        c = trajectory.c; gains = trajectory.gains; slopes = trajectory.slopes
     }
 
     private var P: Int { spec.rank + spec.inputs }
