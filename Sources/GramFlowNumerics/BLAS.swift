@@ -4,9 +4,12 @@ import Glibc
 #endif
 
 /// One OpenBLAS thread unless the user set OPENBLAS_NUM_THREADS: the network's
-/// per-time-step products are too small to split, and threads waiting for work
-/// cost more than they save (measured: filter task, N = 500, 0.84 ms per epoch
-/// on one thread against 2.1 ms on two).
+/// per-time-step products are too small to split, and a second BLAS thread
+/// spinning for work loses badly when the other core is busy, which is the normal
+/// case here (`validate` sweeps run two points at once). Measured, filter task,
+/// N = 500, 1000 epochs (`OPENBLAS_NUM_THREADS=1|2 gramflow simulate --neurons 500
+/// --epochs 1000`): idle machine 0.79 s either way; other core busy 0.81 s on one
+/// thread against 1.45 s on two.
 let blasThreadsConfigured: Void = {
     if getenv("OPENBLAS_NUM_THREADS") == nil { openblas_set_num_threads(1) }
 }()
