@@ -41,9 +41,7 @@ struct ValidateCommand: ParsableCommand {
         let (config, path) = try options.resolved(neurons: neurons[0], theory: theory, defaultOut: "gramflow-validate")
         if isSweep { return try runSweep(config, path: path) }
         try withOutputFolder(path) { folder in
-            let network = try InitialState.network(config)
-            let theoryResult = try Runs.theory(config, initial: network.overlaps, progress: !options.quiet)
-            let simulated = try Runs.network(config, initial: network, progress: !options.quiet)
+            let (theoryResult, simulated) = try Runs.both(config, progress: !options.quiet)
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
                                                      into: folder, subfolder: "theory/", plot: options.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,

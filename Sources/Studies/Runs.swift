@@ -39,6 +39,14 @@ public enum Runs {
         }
     }
 
+    /// A validation: the network and the theory, the theory started from the network's
+    /// measured initial overlaps, so that only the dynamics can separate them.
+    public static func both(_ config: RunConfiguration, progress: Bool = true) throws -> (theory: RunResult, network: RunResult) {
+        let initial = try InitialState.network(config)
+        return (try theory(config, initial: initial.overlaps, progress: progress),
+                try network(config, initial: initial, progress: progress))
+    }
+
     private static func record(_ config: RunConfiguration, label: String, progress: Bool,
                                _ body: ((Int, Double, Matrix) -> Void) -> TrainingOutcome) -> RunResult {
         var trajectory = Trajectory(layout: config.model.layout)

@@ -50,9 +50,7 @@ public enum Sweep {
 
     /// Theory and network of one configuration, compared.
     public static func point(_ config: RunConfiguration) throws -> SweepPoint {
-        let network = try InitialState.network(config)
-        let theory = try Runs.theory(config, initial: network.overlaps, progress: false)
-        let simulated = try Runs.network(config, initial: network, progress: false)
+        let (theory, simulated) = try Runs.both(config, progress: false)
         let deviation = TrajectoryDeviation(theory.trajectory, simulated.trajectory)
         return SweepPoint(neurons: config.neurons, learningRate: config.learningRate, seed: config.seed,
                           optimizer: config.optimizer, maxOverlapDeviation: deviation.maxOverlap,
