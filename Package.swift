@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // SHA-256 of checkpointed files (Studies only).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries. Only `Numerics` imports them.
@@ -38,7 +40,8 @@ let package = Package(
         .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
                 dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics",
-                               .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
+                               .product(name: "Yams", package: "Yams"),
+                               .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "GramFlowCommands",
                 dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),

@@ -88,9 +88,8 @@ struct BifurcationCommand: ParsableCommand {
                 for p in points {
                     print("μ = \(short(p.mu)): λ₁ = \(short(p.top[0])), λ₂ = \(short(p.top[1])), PR = \(short(p.rank.participationRatio)), modes95 = \(p.rank.modes95), |⟨e₁,w⟩| = \(String(format: "%.8f", p.alignment))")
                 }
-                print("wrote \(out)/sweep.csv, report.md\(plot ? ", collapse.png" : "")")
             }
-            return []
+            return Finished(summary: quiet ? "" : "wrote \(out)/sweep.csv, report.md\(plot ? ", collapse.png" : "")")
         }
     }
 }

@@ -8,22 +8,27 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// Runs `body` with a staged output folder; commits it when `body` returns
-/// (also for a diverged run, which keeps what it computed), discards it on an
-/// error. Usage errors exit 64, failed runs 1.
-func withOutputFolder(_ path: String, _ body: (OutputFolder) throws -> [TrainingOutcome]) throws {
-    let folder: OutputFolder
-    do { folder = try OutputFolder(path) } catch let error as InputError {
-        throw ValidationError(usageMessage(error))
-    }
-    let outcomes: [TrainingOutcome]
+/// What a command's body hands back: how its runs ended, and what to print
+/// once the output folder is in place (never "wrote …" before the commit).
+struct Finished {
+    var outcomes: [TrainingOutcome] = []
+    var summary: String = ""
+}
+
+/// Runs `body` with a locked, staged output folder; commits it when `body`
+/// returns (also for a diverged run, which keeps what it computed), discards
+/// it on an error. Usage errors exit 64, failed runs 1; a plotting failure
+/// keeps the data and exits 1.
+func withOutputFolder(_ path: String, _ body: (OutputFolder) throws -> Finished) throws {
+    let folder = try openOutputFolder { try OutputFolder(path) }
+    let finished: Finished
     do {
-        outcomes = try body(folder)
+        finished = try body(folder)
     } catch let error as InputError {
         folder.discard()
         throw ValidationError(usageMessage(error))
     } catch let error as Plotting.Failure {
-        try folder.commit()
+        try commit(folder, path)
         printError("error: \(error) (the data files were written to \(path))")
         throw ExitCode.failure
     } catch {
@@ -31,10 +36,35 @@ func withOutputFolder(_ path: String, _ body: (OutputFolder) throws -> [Training
         printError("error: \(error)")
         throw ExitCode.failure
     }
-    try folder.commit()
-    let failures = outcomes.filter { !$0.isCompleted }
+    try commit(folder, path)
+    if !finished.summary.isEmpty { print(finished.summary) }
+    let failures = finished.outcomes.filter { !$0.isCompleted }
     guard failures.isEmpty else {
         for failure in failures { printError("error: the run \(failure); the trajectory up to there is in \(path)") }
+        throw ExitCode.failure
+    }
+}
+
+/// Opens an output folder: a bad path exits 64, a folder locked by another run exits 1.
+func openOutputFolder(_ open: () throws -> OutputFolder) throws -> OutputFolder {
+    do { return try open() } catch let error as InputError {
+        throw ValidationError(usageMessage(error))
+    } catch let error as OutputLock.Busy {
+        printError("error: \(error)")
+        throw ExitCode.failure
+    } catch {
+        printError("error: --out: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+/// Moves the staged output into place; a failure exits 1 and says where the output is.
+private func commit(_ folder: OutputFolder, _ path: String) throws {
+    do { try folder.commit() } catch let error as InputError {
+        printError("error: --out: \(error.message)")
+        throw ExitCode.failure
+    } catch {
+        printError("error: could not move the output into \(path) (\(error)); it is in \(folder.staging.path)")
         throw ExitCode.failure
     }
 }

@@ -24,16 +24,16 @@ struct IntegrateCommand: ParsableCommand {
     func run() throws {
         let (config, path) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
         try withOutputFolder(path) { folder in
-            let result = try Runs.theory(config, initial: try InitialState.overlaps(config), progress: !options.quiet)
+            let result = try Runs.theory(config, initial: try InitialState.overlaps(config),
+                                         recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
             let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
                                                into: folder, plot: options.plot)
-            print("""
-            theory (\(config.update.rawValue)): \(result.trajectory.count - 1) epochs in \(short(result.seconds)) s, \
+            return Finished(outcomes: [result.outcome], summary: """
+            theory (\(config.update.rawValue)): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
             wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
             """)
-            return [result.outcome]
         }
     }
 }

@@ -47,6 +47,8 @@ struct RunOptions: ParsableArguments {
     var overlaps: String?
     @Option(help: ArgumentHelp("Output folder (replaced if it holds a previous GramFlow output).", valueName: "dir"))
     var out: String?
+    @Option(name: .customLong("record-every"), help: ArgumentHelp("Write every K-th epoch's row to trajectory.csv (and the last); the invariant drift is still taken over every epoch.", valueName: "K"))
+    var recordEvery: Int = 1
     @Flag(help: "Draw PNG figures of the loss and the overlaps with gnuplot.")
     var plot = false
     @Flag(help: "No progress on standard error.")
@@ -79,6 +81,7 @@ struct RunOptions: ParsableArguments {
 
     /// Checks the output folder can be written, before any work.
     func checkOutput(default name: String) throws -> String {
+        guard recordEvery >= 1 else { throw ValidationError("--record-every: must be at least 1 (got \(recordEvery))") }
         let path = out ?? name
         do { try OutputFolder.check(path) } catch { throw ValidationError(usageMessage(error)) }
         return path

@@ -21,16 +21,16 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
         try withOutputFolder(path) { folder in
-            let result = try Runs.network(config, initial: try InitialState.network(config), progress: !options.quiet)
+            let result = try Runs.network(config, initial: try InitialState.network(config),
+                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
                                                into: folder, plot: options.plot)
-            print("""
-            network N=\(config.neurons): \(result.trajectory.count - 1) epochs in \(short(result.seconds)) s, \
+            return Finished(outcomes: [result.outcome], summary: """
+            network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
             wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
             """)
-            return [result.outcome]
         }
     }
 }

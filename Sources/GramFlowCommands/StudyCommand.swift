@@ -53,21 +53,19 @@ struct StudyCommand: ParsableCommand {
         try withOutputFolder(out) { folder in
             let study = try body()
             try study.write(into: folder, plot: plot)
-            print(study.headline + "\nwrote \(out)/summary.md")
-            return []
+            return Finished(summary: study.headline + "\nwrote \(out)/summary.md")
         }
     }
 
     private func runPhases(_ spec: StudySpec) throws {
-        let folder: OutputFolder
-        do { folder = try OutputFolder(resumable: out, resume: resume) } catch let error as InputError {
-            throw ValidationError(usageMessage(error))
-        }
+        let folder = try openOutputFolder { try OutputFolder(resumable: out, resume: resume) }
         let study = PhaseStudy(spec: spec, folder: folder.staging)
+        let kept = "the completed phases are kept in \(folder.staging.path)"
         do {
             let outcome = try study.run(resume: resume, stopAfter: stopAfterPhase, progress: !quiet)
             guard outcome.phasesRun == spec.phases.count else {
-                print("stopped after phase \(outcome.phasesRun) of \(spec.phases.count); the partial run is in \(folder.staging.path); continue it with --resume")
+                folder.keepForResume()
+                print("stopped after phase \(outcome.phasesRun) of \(spec.phases.count); \(kept); continue with --resume")
                 return
             }
             try study.joinTrajectories(outcome)
@@ -84,9 +82,19 @@ struct StudyCommand: ParsableCommand {
             }
             try folder.commit()
         } catch let error as InputError {
+            folder.keepForResume()
             throw ValidationError(usageMessage(error))
+        } catch let error as PhaseStudy.CheckpointMismatch {
+            folder.keepForResume()
+            printError("error: --resume: the checkpoint cannot be trusted: \(error); start over with `gramflow study \(file) --out \(out)` (without --resume)")
+            throw ExitCode.failure
+        } catch let error as PhaseStudy.Diverged {
+            folder.keepForResume()
+            printError("error: \(error); \(kept) with the diverged phase's rows, and --resume continues from the last completed phase")
+            throw ExitCode.failure
         } catch {
-            printError("error: \(error) (the completed phases are kept in \(folder.staging.path); rerun with --resume)")
+            folder.keepForResume()
+            printError("error: \(error) (\(kept); rerun with --resume)")
             throw ExitCode.failure
         }
         print("study \(spec.title ?? file): \(spec.phases.count) phases; wrote \(out)/summary.md, \(out)/memory.csv and the trajectories")

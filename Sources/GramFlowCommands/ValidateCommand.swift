@@ -41,20 +41,24 @@ struct ValidateCommand: ParsableCommand {
         let (config, path) = try options.resolved(neurons: neurons[0], theory: theory, defaultOut: "gramflow-validate")
         if isSweep { return try runSweep(config, path: path) }
         try withOutputFolder(path) { folder in
-            let (theoryResult, simulated) = try Runs.both(config, progress: !options.quiet)
+            let every = options.recordEvery
+            let (theoryResult, simulated) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
+                                                          network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
+                                                          progress: !options.quiet)
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
                                                      into: folder, subfolder: "theory/", plot: options.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,
                                                       into: folder, subfolder: "network/", plot: options.plot)
-            let report = ValidationReport(config: config, theory: theoryResult, network: simulated,
+            let deviation = try TrajectoryDeviation(folder.path("theory/trajectory.csv"), folder.path("network/trajectory.csv"),
+                                                    deviationFile: folder.path("deviation.csv"))
+            let report = ValidationReport(config: config, theory: theoryResult, network: simulated, deviation: deviation,
                                           theoryManifest: theoryManifest, networkManifest: networkManifest)
             try folder.write(report.markdown, to: "report.md")
             try folder.write(report.json, to: "report.json")
-            try folder.write(report.deviationCSV, to: "deviation.csv")
             if options.plot {
                 try Plotting.plotDeviation(in: folder.staging, title: "theory vs network, N = \(config.neurons)")
             }
-            print("""
+            return Finished(outcomes: [theoryResult.outcome, simulated.outcome], summary: """
             validate \(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons), \(config.epochs) epochs, η = \(config.learningRate):
               theory (\(config.update.rawValue)) \(short(theoryResult.seconds)) s, network \(short(simulated.seconds)) s
               max |S_theory − S_network| = \(short(report.maxOverlapDeviation)) over \(report.epochsCompared) epochs and \(report.overlaps.count) overlaps
@@ -63,7 +67,6 @@ struct ValidateCommand: ParsableCommand {
               expected: \(report.expectation)
             wrote \(path)/report.md, report.json, deviation.csv, theory/, network/\(options.plot ? " and figures" : "")
             """)
-            return [theoryResult.outcome, simulated.outcome]
         }
     }
 
@@ -74,7 +77,8 @@ struct ValidateCommand: ParsableCommand {
         var failed: [SweepPoint] = []
         try withOutputFolder(path) { folder in
             let start = Date()
-            let points = try Sweep.run(base: base, neurons: neurons, learningRates: rates, seeds: seeds) { point, done, total in
+            let points = try Sweep.run(base: base, neurons: neurons, learningRates: rates, seeds: seeds,
+                                       work: folder.path(".points")) { point, done, total in
                 guard !quiet else { return }
                 printError("[sweep \(done)/\(total)] N = \(point.neurons), η = \(point.learningRate), seed \(point.seed): max |Δσ| = \(short(point.maxOverlapDeviation)), max |ΔL| = \(short(point.maxLossDeviation))")
             }
@@ -87,13 +91,14 @@ struct ValidateCommand: ParsableCommand {
                 try Plotting.plotScaling(in: folder.staging, learningRates: rates,
                                          title: "\(base.task.rawValue), φ = \(base.model.nonlinearity.rawValue): theory vs network")
             }
-            print("sweep of \(points.count) points in \(short(Date().timeIntervalSince(start))) s")
+            try? FileManager.default.removeItem(at: folder.path(".points"))
+            var summary = "sweep of \(points.count) points in \(short(Date().timeIntervalSince(start))) s\n"
             for e in report.exponents {
-                print("  η = \(e.learningRate), \(e.metric): deviation ∝ N^b, b = \(short(e.spread.mean)) ± \(short(e.spread.standardDeviation)) over \(e.spread.count) seed(s)")
+                summary += "  η = \(e.learningRate), \(e.metric): deviation ∝ N^b, b = \(short(e.spread.mean)) ± \(short(e.spread.standardDeviation)) over \(e.spread.count) seed(s)\n"
             }
-            print("wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.plot ? " and figures" : "")")
+            summary += "wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.plot ? " and figures" : "")"
             failed = points.filter { !$0.completed }
-            return []
+            return Finished(summary: summary)
         }
         // The report is written and excludes them from the fits; a run that lost points still fails.
         guard failed.isEmpty else {

@@ -21,7 +21,7 @@ enum PhaseRunner {
     /// threshold, dividing η for the following steps. Stops at a non-finite loss.
     /// - Parameter row: called with (epoch in phase, loss, S_e).
     static func run(_ learner: PhaseLearner, spec: StudySpec, phase i: Int,
-                    row: (Int, Double, Matrix) -> Void) throws -> PhaseEnd {
+                    row: (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd {
         let phase = spec.phases[i]
         let batches = try PhaseBatches(spec: spec, phase: i)
         var eta = phase.lr
@@ -36,7 +36,7 @@ enum PhaseRunner {
             let loss = learner.lossThenStep(batch: batches.batch(epoch: epoch), eta: last ? nil : eta)
             if epoch == 0 { startLoss = loss }
             endLoss = loss
-            row(epoch, loss, S)
+            try row(epoch, loss, S)
             guard loss.isFinite else {
                 return PhaseEnd(startLoss: startLoss, endLoss: loss, overlaps: values(S, spec), finalLearningRate: eta, completed: false)
             }

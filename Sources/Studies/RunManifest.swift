@@ -25,7 +25,9 @@ public struct RunManifest: Codable, Sendable {
     /// "completed", "diverged" or "solver-failed".
     public var status: String
     public var message: String
+    /// Rows in trajectory.csv: every `recordEvery`-th epoch and the last.
     public var epochsRecorded: Int
+    public var recordEvery: Int
     public var initialLoss: Double?
     public var finalLoss: Double?
     public var overlaps: [String]
@@ -33,6 +35,9 @@ public struct RunManifest: Codable, Sendable {
     public var invisible: [String]
     public var invariants: InvariantReport
     public var seconds: Double
+    /// The process's peak resident memory when run.json was written (MB): a long run's
+    /// memory should not grow with its epochs, and this is where to see it.
+    public var peakResidentMegabytes: Double
 
     public init(kind: String, config: RunConfiguration, result: RunResult, discrete: Bool) {
         let trajectory = result.trajectory
@@ -41,9 +46,10 @@ public struct RunManifest: Codable, Sendable {
         parameters = config
         status = result.outcome.status
         message = result.outcome.description
-        epochsRecorded = trajectory.count
-        initialLoss = trajectory.losses.first
-        finalLoss = trajectory.losses.last
+        epochsRecorded = trajectory.rows
+        recordEvery = trajectory.every
+        initialLoss = trajectory.initialLoss
+        finalLoss = trajectory.finalLoss
         overlaps = config.model.layout.overlapNames
         visible = visibility.visibleNames
         invisible = visibility.invisibleNames
@@ -56,9 +62,12 @@ public struct RunManifest: Codable, Sendable {
         } else {
             expectation = "conserved by gradient flow up to the ODE tolerance (\(config.flowTolerance))"
         }
-        invariants = InvariantReport(start: trajectory.invariants.first ?? [], end: trajectory.invariants.last ?? [],
+        invariants = InvariantReport(start: trajectory.initialInvariants, end: trajectory.finalInvariants,
                                      maxRelativeDrift: trajectory.maxRelativeInvariantDrift, expectation: expectation)
         seconds = result.seconds
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        peakResidentMegabytes = Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
     }
 
     public var json: String { encodeJSON(self) }

@@ -5,10 +5,13 @@ import GramFlowNumerics
 /// checkpoint.json in the staging folder. Doubles are stored as their IEEE bit
 /// patterns, so a resumed run continues from exactly the same numbers.
 struct StudyCheckpoint: Codable {
-    /// The study file as resolved (JSON): a resume with a different file is refused.
+    /// The study file as resolved (JSON) up to the completed phases: a resume whose file
+    /// differs there is refused; later phases may change (e.g. a lower lr after a divergence).
     var spec: String
     var completedPhases: Int
     var learners: [LearnerCheckpoint]
+    /// Length and SHA-256 of every phase file written so far (paths relative to the staging folder).
+    var files: [String: FileDigest]
 
     struct LearnerCheckpoint: Codable {
         var kind: String
@@ -32,7 +35,9 @@ struct StudyCheckpoint: Codable {
         Matrix(rows: l.rows, cols: l.cols, storage: l.state.map(Double.init(bitPattern:)))
     }
 
-    static func resolvedSpec(_ spec: StudySpec) -> String {
+    static func resolvedSpec(_ spec: StudySpec, phases: Int) -> String {
+        var spec = spec
+        spec.phases = Array(spec.phases.prefix(phases))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(spec)) ?? Data(), as: UTF8.self)

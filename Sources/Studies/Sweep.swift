@@ -23,8 +23,10 @@ public struct SweepPoint: Codable, Sendable {
 /// Runs theory against network over a grid of network sizes, learning rates and seeds.
 public enum Sweep {
     /// Every point of the grid, two at a time (one per core).
-    /// - Parameter report: called as each point finishes (from a worker thread, serialised).
-    public static func run(base: RunConfiguration, neurons: [Int], learningRates: [Double], seeds: Int,
+    /// - Parameters:
+    ///   - work: a folder for each point's two trajectories while they are compared (removed after).
+    ///   - report: called as each point finishes (from a worker thread, serialised).
+    public static func run(base: RunConfiguration, neurons: [Int], learningRates: [Double], seeds: Int, work: URL,
                            report: @escaping @Sendable (SweepPoint, Int, Int) -> Void) throws -> [SweepPoint] {
         var grid: [RunConfiguration] = []
         for eta in learningRates { for n in neurons { for s in 0..<seeds {
@@ -40,7 +42,7 @@ public enum Sweep {
         let workers = min(2, ProcessInfo.processInfo.activeProcessorCount)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: configurations.count, by: workers) {
-                results.store(index, Result { try point(configurations[index]) }) { point, done in
+                results.store(index, Result { try point(configurations[index], work: work.appendingPathComponent("point-\(index + 1)")) }) { point, done in
                     report(point, done, configurations.count)
                 }
             }
@@ -48,15 +50,18 @@ public enum Sweep {
         return try results.all()
     }
 
-    /// Theory and network of one configuration, compared.
-    public static func point(_ config: RunConfiguration) throws -> SweepPoint {
-        let (theory, simulated) = try Runs.both(config, progress: false)
-        let deviation = TrajectoryDeviation(theory.trajectory, simulated.trajectory)
+    /// Theory and network of one configuration, compared through their trajectories in `work`.
+    public static func point(_ config: RunConfiguration, work: URL) throws -> SweepPoint {
+        defer { try? FileManager.default.removeItem(at: work) }
+        let theoryFile = work.appendingPathComponent("theory.csv"), networkFile = work.appendingPathComponent("network.csv")
+        let (theory, simulated) = try Runs.both(config, theory: Recording(file: theoryFile), network: Recording(file: networkFile),
+                                                progress: false)
+        let deviation = try TrajectoryDeviation(theoryFile, networkFile)
         return SweepPoint(neurons: config.neurons, learningRate: config.learningRate, seed: config.seed,
                           optimizer: config.optimizer, maxOverlapDeviation: deviation.maxOverlap,
                           maxLossDeviation: deviation.maxLoss,
-                          finalLossTheory: theory.trajectory.losses.last ?? .nan,
-                          finalLossNetwork: simulated.trajectory.losses.last ?? .nan,
+                          finalLossTheory: theory.trajectory.finalLoss ?? .nan,
+                          finalLossNetwork: simulated.trajectory.finalLoss ?? .nan,
                           theoryStatus: theory.outcome.status, networkStatus: simulated.outcome.status)
     }
 
@@ -73,35 +78,5 @@ public enum Sweep {
             if case .success(let p) = r { notify(p, done) }
         }
         func all() throws -> [SweepPoint] { try slots.map { try $0!.get() } }
-    }
-}
-
-/// Epoch-by-epoch comparison of two trajectories over the epochs both recorded.
-public struct TrajectoryDeviation: Sendable {
-    /// Per overlap: max over epochs of |Δσ|.
-    public let perOverlap: [Double]
-    /// Per epoch: (epoch, max over overlaps |Δσ|, |ΔL|).
-    public let byEpoch: [(epoch: Int, overlap: Double, loss: Double)]
-    public var maxOverlap: Double { perOverlap.max() ?? 0 }
-    public var maxLoss: Double { byEpoch.map(\.loss).max() ?? 0 }
-
-    public init(_ a: Trajectory, _ b: Trajectory) {
-        let count = min(a.count, b.count)
-        var perOverlap = [Double](repeating: 0, count: a.layout.overlapPairs.count)
-        var byEpoch: [(Int, Double, Double)] = []
-        for e in 0..<count {
-            var worst = 0.0
-            for j in perOverlap.indices {
-                var d = abs(a.overlaps[e][j] - b.overlaps[e][j])
-                if d.isNaN { d = .infinity }
-                perOverlap[j] = max(perOverlap[j], d)
-                worst = max(worst, d)
-            }
-            var dl = abs(a.losses[e] - b.losses[e])
-            if dl.isNaN { dl = .infinity }
-            byEpoch.append((a.epochs[e], worst, dl))
-        }
-        self.perOverlap = perOverlap
-        self.byEpoch = byEpoch
     }
 }

@@ -25,15 +25,12 @@ public struct ValidationReport: Codable, Sendable {
     public var expectation: String
     public var theoryInvariants: InvariantReport
     public var networkInvariants: InvariantReport
-    /// Per compared epoch: max over overlaps, and the loss deviation.
-    public var deviationByEpoch: [[Double]]
 
-    public init(config: RunConfiguration, theory: RunResult, network: RunResult,
+    /// - Parameter deviation: the two trajectories compared (its per-epoch rows are in deviation.csv).
+    public init(config: RunConfiguration, theory: RunResult, network: RunResult, deviation: TrajectoryDeviation,
                 theoryManifest: RunManifest, networkManifest: RunManifest) {
         parameters = config
-        let t = theory.trajectory, n = network.trajectory
-        let deviation = TrajectoryDeviation(t, n)
-        let count = deviation.byEpoch.count
+        let count = deviation.count
         epochsCompared = count
         let names = config.model.layout.overlapNames
         let visibility = Visibility(spec: config.model)
@@ -41,12 +38,11 @@ public struct ValidationReport: Codable, Sendable {
         maxLossDeviation = deviation.maxLoss
         overlaps = names.indices.map {
             OverlapRow(name: names[$0], visible: visibility.isVisible[$0], maxDeviation: deviation.perOverlap[$0],
-                       finalTheory: count > 0 ? t.overlaps[count - 1][$0] : .nan,
-                       finalNetwork: count > 0 ? n.overlaps[count - 1][$0] : .nan)
+                       finalTheory: count > 0 ? deviation.lastA[$0] : .nan,
+                       finalNetwork: count > 0 ? deviation.lastB[$0] : .nan)
         }
         theoryStatus = theory.outcome.description
         networkStatus = network.outcome.description
-        deviationByEpoch = deviation.byEpoch.map { [Double($0.epoch), $0.overlap, $0.loss] }
         theoryInvariants = theoryManifest.invariants
         networkInvariants = networkManifest.invariants
         if config.model.nonlinearity.isLinear && config.update == .map {
@@ -58,17 +54,7 @@ public struct ValidationReport: Codable, Sendable {
         }
     }
 
-    /// deviation.csv: epoch, max overlap deviation, loss deviation.
-    public var deviationCSV: String {
-        "epoch,max_overlap_deviation,loss_deviation\n"
-            + deviationByEpoch.map { "\(Int($0[0])),\($0[1]),\($0[2])" }.joined(separator: "\n") + "\n"
-    }
-
-    public var json: String {
-        var copy = self
-        copy.deviationByEpoch = []  // in deviation.csv
-        return encodeJSON(copy)
-    }
+    public var json: String { encodeJSON(self) }
 
     public var markdown: String {
         let c = parameters

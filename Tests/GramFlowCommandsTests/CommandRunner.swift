@@ -11,6 +11,9 @@ struct CommandRunner {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
+    /// Runs in an existing folder (not removed by `cleanUp` of another runner).
+    init(directory: URL) { self.directory = directory }
+
     /// The executable SwiftPM built next to the test bundle.
     static var executable: URL {
         let candidates = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent(),
@@ -24,11 +27,12 @@ struct CommandRunner {
 
     struct Result { let status: Int32; let stdout: String; let stderr: String }
 
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
         let process = Process()
         process.executableURL = CommandRunner.executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -46,4 +50,27 @@ struct CommandRunner {
     var entries: [String] { (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [] }
 
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+
+    /// Starts the executable without waiting (output discarded), for runs a test interrupts.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits up to 60 s for `name` to appear in the folder while `process` runs.
+    func waitFor(_ name: String, process: Process) throws {
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: file(name).path) {
+            guard process.isRunning, Date() < deadline else {
+                throw NSError(domain: "CommandRunner", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(name) did not appear"])
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
 }

@@ -27,7 +27,7 @@ final class PhaseStudyTests: XCTestCase {
         var config = RunConfiguration(model: s.model.spec, epochs: 12, learningRate: 0.01, steps: 30, seed: 5, neurons: 24)
         config.task = .filter
         let reference = try Runs.theory(config, initial: try InitialState.overlaps(config), progress: false)
-        let expected = reference.trajectory.overlaps.last!
+        let expected = reference.trajectory.finalOverlaps
         for (a, b) in zip(outcome.ends["theory"]![1].overlaps, expected) { assertClose(a, b, absolute: 1e-13) }
     }
 

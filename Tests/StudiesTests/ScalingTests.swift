@@ -24,7 +24,9 @@ final class ScalingTests: XCTestCase {
         let base = RunConfiguration(task: .flipflop, taskOptions: TaskOptions(trials: 4),
                                     model: ModelSpec(dt: 0.05, nonlinearity: .erf), epochs: 15,
                                     learningRate: 5e-2, steps: 200, seed: 1)
-        let points = try Sweep.run(base: base, neurons: [200, 800, 3200], learningRates: [5e-2], seeds: 3) { _, _, _ in }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("gramflow-sweep-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let points = try Sweep.run(base: base, neurons: [200, 800, 3200], learningRates: [5e-2], seeds: 3, work: work) { _, _, _ in }
         XCTAssertEqual(points.count, 9)
         XCTAssert(points.allSatisfy(\.completed))
         let report = ScalingReport(base: base, points: points)

@@ -109,26 +109,60 @@ public enum Plotting {
         """
     }
 
+    /// How long gnuplot may take for one script before it is stopped: 120 s, or
+    /// the environment variable GRAMFLOW_PLOT_TIMEOUT (seconds).
+    static var timeout: TimeInterval {
+        ProcessInfo.processInfo.environment["GRAMFLOW_PLOT_TIMEOUT"].flatMap(TimeInterval.init).flatMap { $0 > 0 ? $0 : nil } ?? 120
+    }
+
+    /// Runs gnuplot on `script` in `folder`. A missing gnuplot, a gnuplot that fails
+    /// or one that takes longer than `timeout` throws `Failure` with the fix; the
+    /// caller keeps the data files. SIGPIPE is ignored (`Interruption`), so a gnuplot
+    /// that exits early is a write error here, not the death of the run.
     private static func run(_ script: String, in folder: URL) throws {
+        Interruption.shared.install()
+        guard let gnuplot = executable("gnuplot") else {
+            throw Failure(description: "gnuplot is not installed, so no figures were drawn; install it with `make deps` or `apt-get install gnuplot-nox`, or run without --plot")
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gnuplot"]
+        process.executableURL = gnuplot
         process.currentDirectoryURL = folder
         let input = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do { try process.run() } catch {
             throw Failure(description: "could not start gnuplot (\(error)); install it with `make deps` or `apt-get install gnuplot-nox`")
         }
-        input.fileHandleForWriting.write(Data(script.utf8))
+        // Read its messages on another thread, so a chatty gnuplot cannot block on a full pipe.
+        let collected = Collected()
+        let reader = Thread { collected.data = errors.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let written = Result { try input.fileHandleForWriting.write(contentsOf: Data(script.utf8)) }
         try? input.fileHandleForWriting.close()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: process.terminationStatus == 127
-                ? "gnuplot is not installed; run `make deps` or `apt-get install gnuplot-nox`"
-                : "gnuplot failed: \(message)")
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            if exited.wait(timeout: .now() + 5) == .timedOut { kill(process.processIdentifier, SIGKILL); exited.wait() }
+            throw Failure(description: "gnuplot did not finish within \(Int(timeout)) s and was stopped; the CSV files are complete, plot them yourself or rerun with --plot")
+        }
+        while !reader.isFinished { usleep(1000) }
+        let message = String(decoding: collected.data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw Failure(description: "gnuplot failed (status \(process.terminationStatus)): \(message.isEmpty ? "no message" : message)")
+        }
+        if case .failure(let error) = written {
+            throw Failure(description: "could not send the script to gnuplot (\(error))")
         }
     }
+
+    /// The first executable `name` on PATH.
+    private static func executable(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
+    private final class Collected: @unchecked Sendable { var data = Data() }
 }
