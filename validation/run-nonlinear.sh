@@ -9,7 +9,7 @@ out=validation/nonlinear
 mkdir -p "$out"
 flipflop=(--task flipflop --phi erf --rank 1 --dt 0.025 --steps 800 --batch 10)
 
-# 1. The reference flip-flop (THEORY §8): theory and network, 2000 epochs, per-overlap deviation.
+# 1. The reference flip-flop (docs/theory.md §8): theory and network, 2000 epochs, per-overlap deviation.
 "$G" validate "${flipflop[@]}" --neurons 600 --lr 5e-2 --epochs 2000 --seed 1 --plot --quiet \
   --out "$out/flipflop-N600"
 

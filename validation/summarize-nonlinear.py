@@ -60,7 +60,7 @@ if transition.exists():
     if not later and ratio < 0.75 * expected:
         notes.append("Before the transition the deviation falls with N more slowly than N^−½: a part of it "
                      "does not depend on N. The discrete map is only O(η²)-accurate per step for nonlinear φ "
-                     "(the gradient has a component outside span(V), THEORY §5), which fits; the fast "
+                     "(the gradient has a component outside span(V), docs/theory.md §5), which fits; the fast "
                      "transition amplifies it, so the first split comes no later at larger N.")
     settledDeviation = [(n, settled(d)) for n, d in folders]
     closer = all(a[1] > b[1] for a, b in zip(settledDeviation, settledDeviation[1:]))

@@ -32,7 +32,7 @@ def check(path):
     eta, alpha = Symbol("eta"), Symbol("alpha")
     rows = []
 
-    # Reduced dynamics (THEORY §3) and the visible overlaps they contain.
+    # Reduced dynamics (docs/theory.md §3) and the visible overlaps they contain.
     basis = [f"u{r}" for r in range(1, R + 1)] + [f"m{k}" for k in range(1, K + 1)]
     coord = lambda e, t: Symbol(f"kappa{e[1:]}_{t}" if e[0] == "u" else f"xi{e[1:]}_{t}")
     nonlinear = phi in ("erf", "tanh")
@@ -61,7 +61,7 @@ def check(path):
                  f"{len(ns['visible'])} / {len(ns['invisible'])}",
                  ns["visible"] == visible and ns["invisible"] == invisible))
 
-    # G and the flow (THEORY §4-§5).
+    # G and the flow (docs/theory.md §4-§5).
     S = Matrix(D, D, lambda i, j: sigma(names[i], names[j]))
     visible_set = set(visible)
     g = lambda a, b: Symbol(f"g_{min(a, b, key=pos.get)}_{max(a, b, key=pos.get)}")
@@ -89,7 +89,7 @@ def check(path):
     rows.append(("augmented Gram matrix: entry (ab, cd) = -(1/eta) d(dsigma_ab/dtau)/dg_cd",
                  f"{len(pairs)} x {len(gradients)}", gram_ok))
 
-    # Invariants (THEORY §7): M = S_ord J, order [z, v, m, u].
+    # Invariants (docs/theory.md §7): M = S_ord J, order [z, v, m, u].
     A = [n for n in names if n[0] == "z"] + [n for n in names if n[0] == "v"]
     B = [n for n in names if n[0] == "m"] + [n for n in names if n[0] == "u"]
     order = A + B

@@ -1,6 +1,6 @@
 import GramFlowNumerics
 
-/// Perceptual decision making (THEORY §8): a noisy stimulus of coherence c, and
+/// Perceptual decision making (docs/theory.md §8): a noisy stimulus of coherence c, and
 /// after a delay the output must report c/16.
 ///
 /// Epochs of a trial: fixation (input 0, target 0), stimulus (x_t = c/16 + σ ζ_t,

@@ -1,6 +1,6 @@
 import GramFlowNumerics
 
-/// The flip-flop (THEORY §8): pulses of random sign ±a on one input, the output
+/// The flip-flop (docs/theory.md §8): pulses of random sign ±a on one input, the output
 /// must hold ±level after each pulse until the next.
 ///
 /// Per trial: the first pulse starts at `firstPulse`; each pulse lasts a duration

@@ -1,4 +1,4 @@
-/// The architecture of a low-rank RNN (THEORY §1):
+/// The architecture of a low-rank RNN (docs/theory.md §1):
 ///
 ///     h_t = h_{t−1} + α(−h_{t−1} + Σ_r u_r (v_r·φ(h_{t−1}))/N + Σ_k m_k x_{k,t−1}),  h_0 = 0,
 ///     y_{o,t} = z_o·ψ(h_t)/N,   α = dt/τ,

@@ -40,7 +40,7 @@ public enum Nonlinearity: String, CaseIterable, Codable, Sendable {
     }
 
     /// Whether the Gaussian gain ⟨φ'⟩(Δ) varies with Δ: then the loss depends on the
-    /// basis block S_EE through Δ = cᵀ S_EE c (THEORY §6). Not for linear (gain 1)
+    /// basis block S_EE through Δ = cᵀ S_EE c (docs/theory.md §6). Not for linear (gain 1)
     /// nor relu (gain ½ at every Δ).
     public var gainDependsOnVariance: Bool { self == .tanh || self == .erf }
 

@@ -4,7 +4,7 @@ import GramFlowNumerics
 ///
 /// `gd` and `sgd` move V within span(V) (V ← V(I − 2ηG)), so the overlaps are
 /// closed; `adam` rescales each coordinate on its own and is not closed in
-/// overlap space (THEORY §5): the theory cannot run it, only be compared with it.
+/// overlap space (docs/theory.md §5): the theory cannot run it, only be compared with it.
 public enum Optimizer: String, CaseIterable, Codable, Sendable {
     /// Full-batch gradient descent, learning rate N·η, the same batch every epoch.
     case gd

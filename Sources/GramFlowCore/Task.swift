@@ -21,7 +21,7 @@ func impulseBatch(steps: Int, dt: Double, response: (Double) -> Double) -> TaskB
     return batch
 }
 
-/// The impulse response filter (THEORY §8): x_0 = 1/dt, x_t = 0 otherwise,
+/// The impulse response filter (docs/theory.md §8): x_0 = 1/dt, x_t = 0 otherwise,
 /// y*_t = a e^{−c (t−1) dt}.
 public struct FilterTask: Task {
     public var gain: Double

@@ -1,5 +1,5 @@
 /// One batch of trials: inputs, targets and loss mask, with the time-step
-/// convention of THEORY §1. Inputs x_{b,t,k} are given for t = 0..T−1;
+/// convention of docs/theory.md §1. Inputs x_{b,t,k} are given for t = 0..T−1;
 /// targets y*_{b,t,o} and masks for t = 1..T (stored at index t−1).
 public struct TaskBatch: Sendable, Equatable {
     /// B, T, K, O
@@ -25,7 +25,7 @@ public struct TaskBatch: Sendable, Equatable {
     @inlinable public func targetIndex(_ b: Int, _ t: Int, _ o: Int) -> Int { (b * steps + t - 1) * outputs + o }
 }
 
-/// The loss of THEORY §1, a masked time integral averaged over trials:
+/// The loss of docs/theory.md §1, a masked time integral averaged over trials:
 ///
 ///     L = (dt/B) Σ_b Σ_{t=1..T} Σ_o mask_{b,o,t} (y_{b,o,t} − y*_{b,o,t})²
 ///

@@ -23,7 +23,7 @@ public struct VectorLayout: Equatable, Sendable {
     public var vIndices: [Int] { (0..<rank).map(v) }
     public var zIndices: [Int] { (0..<outputs).map(z) }
 
-    /// The latent basis E = [u_1..u_R, m_1..m_K]: h_t = Σ κ_r u_r + Σ ξ_k m_k (THEORY §3).
+    /// The latent basis E = [u_1..u_R, m_1..m_K]: h_t = Σ κ_r u_r + Σ ξ_k m_k (docs/theory.md §3).
     public var basisIndices: [Int] { uIndices + mIndices }
 
     /// Vector names in canonical order: m1.., u1.., v1.., z1...

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The KPFlow operators of a finite low-rank network on (batch, time, neuron)
-/// tensors (THEORY §10; derivation in `derivations/kpflow.md`).
+/// tensors (docs/theory.md §10; derivation in `derivations/kpflow.md`).
 ///
 /// With J_t = ∂h_t/∂h_{t−1} = (1−α) I + (α/N) U Vᵀ diag φ'(h_{t−1}) and
 /// Jθ(b,t) = ∂h_{b,t}/∂θ at fixed h_{b,t−1}, θ = (M, U, V):

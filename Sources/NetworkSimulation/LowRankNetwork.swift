@@ -1,7 +1,7 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// A finite low-rank RNN of N neurons (THEORY §1), holding its vectors as the
+/// A finite low-rank RNN of N neurons (docs/theory.md §1), holding its vectors as the
 /// columns of one N×D matrix P = [m_1..m_K, u_1..u_R, v_1..v_R, z_1..z_O].
 ///
 /// The connectivity Σ_r u_r v_rᵀ/N is never formed: every product goes

@@ -1,7 +1,7 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// The low-rank natural gradient of THEORY §9 for a finite network:
+/// The low-rank natural gradient of docs/theory.md §9 for a finite network:
 ///
 ///     Δθ = −ηN Jᵀ (Θ_k + εI)⁻¹ e,     e = ∂L/∂h (batch, time, neuron),  Θ_k = Σ_{i≤k} λ_i u_i u_iᵀ,
 ///

@@ -7,7 +7,7 @@ import GramFlowNumerics
 ///
 ///     P ← P − ηN ∇_P L,
 ///
-/// the scaling under which the overlaps follow S ← (I − 2ηG) S (I − 2ηG) (THEORY §5).
+/// the scaling under which the overlaps follow S ← (I − 2ηG) S (I − 2ηG) (docs/theory.md §5).
 /// Adam uses step size η per coordinate: GD's per-coordinate step ηN|∇_P L| =
 /// 2η|PG| is O(η) too, so the two are comparable at the same η.
 public struct NetworkTrainer {

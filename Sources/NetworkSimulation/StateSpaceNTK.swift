@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The state-space NTK Θ = J Jᵀ of a finite network on (batch, time, neuron)
-/// tensors, J = ∂h/∂θ over θ = (M, U, V) (THEORY §9; Z does not move h).
+/// tensors, J = ∂h/∂θ over θ = (M, U, V) (docs/theory.md §9; Z does not move h).
 ///
 /// Θ and the parameter-space Gram JᵀJ share their non-zero eigenvalues, and an
 /// eigenvector v of JᵀJ gives the unit eigenvector J v/√λ of Θ. Lanczos runs on

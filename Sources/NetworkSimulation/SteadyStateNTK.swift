@@ -12,7 +12,7 @@ import GramFlowNumerics
 ///
 /// C is R×R and the latent Jacobian of the fixed point is −C (continuous time):
 /// C becomes singular exactly where the fixed point bifurcates, and there J_∞
-/// blows up along U C⁻¹: the rank-one collapse of THEORY §9.
+/// blows up along U C⁻¹: the rank-one collapse of docs/theory.md §9.
 public struct SteadyStateNTK {
     public let network: LowRankNetwork
     public let input: [Double]

@@ -1,7 +1,7 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// The conserved quantities of linear gradient flow (THEORY §7).
+/// The conserved quantities of linear gradient flow (docs/theory.md §7).
 ///
 /// With A = [z's, v's] (output side) and B = [m's, u's] (input side), the linear
 /// loss depends only on AᵀB, so AAᵀ − BBᵀ is conserved; in overlaps,

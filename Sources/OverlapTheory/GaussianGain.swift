@@ -2,7 +2,7 @@ import Foundation
 import GramFlowCore
 import GramFlowNumerics
 
-/// The Gaussian gain of the closure (THEORY §3),
+/// The Gaussian gain of the closure (docs/theory.md §3),
 ///
 ///     F(Δ) = ⟨φ'⟩(Δ) = E[φ'(√Δ z)],      F'(Δ) = ½ ⟨φ'''⟩(Δ)  (heat identity),
 ///

@@ -1,7 +1,7 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// The forward pass of the reduced dynamics (THEORY §3) for every trial of a batch,
+/// The forward pass of the reduced dynamics (docs/theory.md §3) for every trial of a batch,
 /// the one place it is written for the loss and for the reduced sNTK:
 ///
 ///     ξ_t = (1−α) ξ_{t−1} + α x_{t−1},   κ_t = (1−α) κ_{t−1} + α F(Δ_{t−1}) A c_{t−1},

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The latent vector field of the reduced dynamics under a constant input x
-/// (THEORY §3, continuous-time form; the Euler map's multipliers are 1 + αλ):
+/// (docs/theory.md §3, continuous-time form; the Euler map's multipliers are 1 + αλ):
 ///
 ///     κ̇ = f(κ) = −κ + F(Δ) (S_vu κ + S_vm x),     Δ = cᵀ S_EE c,  c = (κ, x),
 ///

@@ -5,7 +5,7 @@ import GramFlowNumerics
 ///
 ///     G = ∂L/∂S (symmetric):  G_aa = ∂L/∂σ_aa,  G_ab = G_ba = ½ ∂L/∂σ_ab  (a ≠ b),
 ///
-/// so that the full-network gradient is ∇_V L = (2/N) V G (THEORY §4).
+/// so that the full-network gradient is ∇_V L = (2/N) V G (docs/theory.md §4).
 public protocol OverlapLoss: AnyObject {
     var spec: ModelSpec { get }
     /// The trials the loss averages over; replaced each epoch under SGD.

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The overlap state: the Gram matrix S = VᵀV/N of the network's vectors
-/// V = [m_1..m_K, u_1..u_R, v_1..v_R, z_1..z_O], σ_ab = a·b/N (THEORY §2).
+/// V = [m_1..m_K, u_1..u_R, v_1..v_R, z_1..z_O], σ_ab = a·b/N (docs/theory.md §2).
 /// Symmetric and positive semi-definite; D(D+1)/2 distinct entries.
 public struct OverlapState: Equatable, Sendable {
     public let layout: VectorLayout

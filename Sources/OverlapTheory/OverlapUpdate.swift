@@ -1,6 +1,6 @@
 import GramFlowNumerics
 
-/// How the overlaps advance by one epoch of gradient descent (THEORY §5).
+/// How the overlaps advance by one epoch of gradient descent (docs/theory.md §5).
 public enum OverlapUpdate: String, CaseIterable, Codable, Sendable {
     /// The exact discrete-GD map S ← (I − 2ηG) S (I − 2ηG): exact for linear φ at every N and η.
     case map

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The reduced dynamics of a low-rank RNN and its loss, with the gradient by an
-/// adjoint pass (THEORY §3–§4). Exact at every N for linear φ; the Gaussian
+/// adjoint pass (docs/theory.md §3–§4). Exact at every N for linear φ; the Gaussian
 /// closure (asymptotically exact as N → ∞) otherwise.
 ///
 /// With h_0 = 0 the state stays in span{u, m}: h_t = Σ κ_r u_r + Σ ξ_k m_k. With

@@ -1,15 +1,15 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// The reduced sNTK of a low-rank network in overlap coordinates (THEORY §9;
+/// The reduced sNTK of a low-rank network in overlap coordinates (docs/theory.md §9;
 /// derivation in `derivations/reduced-sntk.md`): with the latent trajectory
-/// κ_{b,t}(S) of the reduced dynamics (THEORY §3; c_t = (κ_t, ξ_t), A = S_{V,E}, Q = S_{E,E})
+/// κ_{b,t}(S) of the reduced dynamics (docs/theory.md §3; c_t = (κ_t, ξ_t), A = S_{V,E}, Q = S_{E,E})
 ///
 ///     κ_t = (1−α) κ_{t−1} + α F(Δ_{t−1}) A c_{t−1},   Δ_t = c_tᵀ Q c_t,   κ_0 = 0,
 ///
 /// its sensitivity J_S = ∂κ/∂S (symmetric directions dS), the Frobenius adjoint
 /// J_S* (a cotangent q on κ ↦ the symmetric G with ⟨G, dS⟩ = ⟨q, J_S dS⟩) and the
-/// Gram-flow metric 𝒢(G) = 2(G S + S G) of THEORY §5 (gradient flow: dS/dτ = −η 𝒢(∂L/∂S)):
+/// Gram-flow metric 𝒢(G) = 2(G S + S G) of docs/theory.md §5 (gradient flow: dS/dτ = −η 𝒢(∂L/∂S)):
 ///
 ///     Θ_red = J_S 𝒢 J_S*,    so a gradient-flow step moves the latents by δκ = −η Θ_red ∂L/∂κ
 ///

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// A teacher network given by its overlaps: the target is the teacher's output
-/// under the reduced dynamics (THEORY §3), for an input process of white noise
+/// under the reduced dynamics (docs/theory.md §3), for an input process of white noise
 /// σ ζ_t (ζ_t ~ N(0, 1) per step) plus, optionally, flip-flop pulses of amplitude a.
 ///
 /// Only the teacher's loss-visible overlaps matter (its output depends on no

@@ -1,6 +1,6 @@
 import GramFlowCore
 
-/// Whether the loss depends on an overlap (THEORY §6).
+/// Whether the loss depends on an overlap (docs/theory.md §6).
 ///
 /// Linear φ: visible are σ_{v_r u_s}, σ_{v_r m_k}, σ_{z_o u_s}, σ_{z_o m_k}, the
 /// (R+O)(R+K) overlaps between the output side {v, z} and the basis {u, m}.

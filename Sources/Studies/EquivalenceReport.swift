@@ -47,7 +47,7 @@ extension EquivalenceStudy {
             let s = separation[kind]!
             md += "| \(kind) | \(fmt(s.map(\.0).max() ?? 0)) | \(fmt(s.last?.0 ?? 0)) | \(fmt(s.map(\.1).max() ?? 0)) | \(separated(kind) ? "yes" : "no") |\n"
         }
-        md += "\n**Claim** (THEORY §8): same function and visible overlaps at finite N, different trajectories under learning. "
+        md += "\n**Claim** (docs/theory.md §8): same function and visible overlaps at finite N, different trajectories under learning. "
         md += "Measured: max|y₁ − y₂| = \(fmt(outputDifference)), |L₁ − L₂| = \(fmt(lossDifference)) (≤ 1e-10), max|Δ visible| = \(fmt(visibleDifference)) (≤ 1e-12); "
         md += "final visible distance after learning " + separation.keys.sorted().map { "\($0) \(fmt(separation[$0]!.last!.0))" }.joined(separator: ", ")
         md += " (> 1e-6); a random perturbation of equal ‖ΔS‖ changes the output by \(fmt(perturbationOutputDifference)) → **\(sameFunction && sameVisible && separation.keys.allSatisfy(separated) ? "held" : "did not hold")**.\n"

@@ -4,13 +4,13 @@ import GramFlowNumerics
 import NetworkSimulation
 import OverlapTheory
 
-/// Functionally equivalent networks (THEORY §8). From a Gaussian network with
+/// Functionally equivalent networks (docs/theory.md §8). From a Gaussian network with
 /// overlaps S₁, the second network realises exactly (`LowRankNetwork.realizing`)
 ///
 ///     S₂ = S₁ with σ_{u1u1} = normU and σ_{m1u1} = sigmaMU,
 ///
 /// invisible overlaps for linear φ, whose output y_t = Σ_j C_j c_{t,j} with
-/// c_t driven by A = S_{V,E} depends only on the visible blocks A, C (THEORY §3).
+/// c_t driven by A = S_{V,E} depends only on the visible blocks A, C (docs/theory.md §3).
 /// So both compute the same function at finite N; learning then separates them,
 /// because the update S ← (I − 2ηG) S (I − 2ηG) mixes invisible entries into
 /// visible ones. A random perturbation P₁ + εΞ moving S by the same Frobenius
@@ -84,7 +84,7 @@ public struct EquivalenceStudy {
             perturbationScale: perturbed.scale, lossNetwork1: loss(first), separation: separation, trajectories: trajectories)
     }
 
-    /// y_{b,t,o} by a direct simulation of the N neurons (THEORY §1), in `TaskBatch` target order:
+    /// y_{b,t,o} by a direct simulation of the N neurons (docs/theory.md §1), in `TaskBatch` target order:
     /// h_t = (1−α) h_{t−1} + α (U Vᵀφ(h_{t−1})/N + M x_{t−1}),  y_t = Zᵀψ(h_t)/N.
     /// Independent of the BPTT pass and of the reduced dynamics.
     static func forwardOutputs(_ net: LowRankNetwork, batch: TaskBatch) -> [Double] {

@@ -53,7 +53,7 @@ public enum MemoryMetrics {
         return result
     }
 
-    /// The claim of THEORY §8 (A-B-A) for one visible overlap (σ_vu) and one invisible
+    /// The claim of docs/theory.md §8 (A-B-A) for one visible overlap (σ_vu) and one invisible
     /// one (σ_uu): at the return, the visible one came back (return ratio < 0.25) while
     /// the invisible one did not (return ratio > 0.5).
     public static func visibleReturnedInvisibleDidNot(_ r: MemoryReturn, visible: Int, invisible: Int) -> Bool {

@@ -4,7 +4,7 @@ import GramFlowNumerics
 import NetworkSimulation
 
 /// Plain GD beside the low-rank natural gradient at the same η near the pitchfork
-/// (THEORY §9). Student: rank-1 network at distance μ (σ_vu = 1 − μ, see
+/// (docs/theory.md §9). Student: rank-1 network at distance μ (σ_vu = 1 − μ, see
 /// `PitchforkCollapse.network`) under a constant input x for T steps; target: the
 /// output of the same network at distance μ/2 (reaching it means moving along the
 /// stiff, near-bifurcation direction). Both optimisers start from the same student.

@@ -80,7 +80,7 @@ public struct PhaseStudyReport {
                 }
                 if let vu = names.firstIndex(of: "u1.v1"), let uu = names.firstIndex(of: "u1.u1") {
                     let held = MemoryMetrics.visibleReturnedInvisibleDidNot(last, visible: vu, invisible: uu)
-                    md += "\n**Claim** (THEORY §8, \(kind)): when A returns, the visible σ_vu returns and the invisible ‖u‖²/N = σ_uu does not. "
+                    md += "\n**Claim** (docs/theory.md §8, \(kind)): when A returns, the visible σ_vu returns and the invisible ‖u‖²/N = σ_uu does not. "
                     md += "Measured at the last return (phase \(last.phase + 1)) against the end of the first A phase: |Δσ_vu| = \(fmt(abs(last.sinceFirst[vu]))) "
                     md += "(return ratio \(fmt(last.returnRatio(vu)))), |Δσ_uu| = \(fmt(abs(last.sinceFirst[uu]))) (return ratio \(fmt(last.returnRatio(uu)))). "
                     md += "Criterion: σ_vu ratio < 0.25 and σ_uu ratio > 0.5 (ratio = |Δ since first| / largest excursion during the phases in between) → **\(held ? "held" : "did not hold")**. "

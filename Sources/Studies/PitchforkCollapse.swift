@@ -4,7 +4,7 @@ import GramFlowNumerics
 import NetworkSimulation
 import OverlapTheory
 
-/// The rank-one collapse of the sNTK at a pitchfork (THEORY §9), on a finite
+/// The rank-one collapse of the sNTK at a pitchfork (docs/theory.md §9), on a finite
 /// rank-1 network under a tiny constant input x (which selects one branch and
 /// makes h* ≠ 0):
 ///
@@ -96,7 +96,7 @@ public enum PitchforkCollapse {
 
         Rank-1 \(nonlinearity.rawValue) network, N = \(neurons), seed \(seed), constant input x = \(input);
         σ_vu = 1 − μ (pitchfork at μ = 0). Θ_∞ = J_∞J_∞ᵀ is the fixed-point sNTK (N×N, full spectrum by dsyevd);
-        w = ∂h*/∂μ. Claim (THEORY §9): as μ → 0 the effective rank falls toward 1 and the top
+        w = ∂h*/∂μ. Claim (docs/theory.md §9): as μ → 0 the effective rank falls toward 1 and the top
         eigenvector aligns with w (acceptance: alignment > 0.99 at μ = 1e-3).
 
         | μ | λ₁ | λ₂ | λ₁/λ₂ | participation ratio | modes for 95% | \\|⟨e₁,w⟩\\| | \\|⟨e₁,u⟩\\| | latent eigenvalue (theory) | κ* network | κ* theory |

@@ -56,7 +56,7 @@ public struct RunManifest: Codable, Sendable {
         let eta = config.learningRate
         let expectation: String
         if config.model.nonlinearity.gainDependsOnVariance {
-            expectation = "not conserved: with φ = \(config.model.nonlinearity.rawValue) the loss depends on S_BB through Δ (THEORY §7)"
+            expectation = "not conserved: with φ = \(config.model.nonlinearity.rawValue) the loss depends on S_BB through Δ (docs/theory.md §7)"
         } else if discrete {
             expectation = "drift expected: discrete gradient descent breaks tr(M^k) at O(η²) per epoch (η² × epochs = \(eta * eta * Double(config.epochs)))"
         } else {

@@ -4,7 +4,7 @@ import GramFlowNumerics
 import NetworkSimulation
 import OverlapTheory
 
-/// Student–teacher across a pitchfork (THEORY §9): the teacher is past it
+/// Student–teacher across a pitchfork (docs/theory.md §9): the teacher is past it
 /// (σ_vu = 1 + μ_T: bistable, its trials settle on the branch their input selects),
 /// the student before it (σ_vu = 1 − μ_S); both share m, u and the readout z = u.
 /// Trials: constant inputs ±x for T steps. The student is trained by plain GD on the

@@ -4,7 +4,7 @@ import OverlapTheory
 /// A study file (YAML): the model, the initial state, and phases of training,
 /// each with its task, epochs, learning rate, target noise and learning-rate
 /// rules. `study` picks the protocol: `phases` runs the phases in order,
-/// `equivalence` and `twins` are the built-in protocols of THEORY §8.
+/// `equivalence` and `twins` are the built-in protocols of docs/theory.md §8.
 ///
 /// Optional fields are nil when the file leaves them out; the resolved values
 /// (defaults filled in) are the computed properties.
@@ -32,7 +32,7 @@ public enum StudyRunners: String, Codable, Sendable {
     public var network: Bool { self != .theory }
 }
 
-/// The architecture (THEORY §1) and the trial length T shared by every phase.
+/// The architecture (docs/theory.md §1) and the trial length T shared by every phase.
 public struct StudyModel: Codable, Equatable, Sendable {
     public var rank: Int
     public var phi: Nonlinearity?
@@ -92,7 +92,7 @@ public struct LearningRateRule: Codable, Equatable, Sendable {
     public var divideBy: Double
 }
 
-/// `TaskOptions` (same keys) plus the flip-flop variant's shape (THEORY §8
+/// `TaskOptions` (same keys) plus the flip-flop variant's shape (docs/theory.md §8
 /// twins: pulses of 1–2 s, amplitude 2, target level 1), in one YAML mapping.
 public struct StudyTaskOptions: Codable, Equatable, Sendable {
     public var taskOptions: TaskOptions

@@ -52,7 +52,7 @@ extension TwinsStudy {
             md += "| visible overlaps | \(acc(g.visibleDecoding)) |\n| invisible overlaps | \(acc(g.invisibleDecoding)) |\n"
             if let v = g.visibleDecoding, let i = g.invisibleDecoding {
                 let held = i.leaveOneOut >= Self.decodable && v.leaveOneOut <= Self.notDecodable
-                md += "\n**Claim** (THEORY §8, \(g.kind == "theory" ? "overlap space" : "networks at N = \(g.neurons ?? 0)")): the history is decodable from the invisible overlaps after C, not from the visible ones. "
+                md += "\n**Claim** (docs/theory.md §8, \(g.kind == "theory" ? "overlap space" : "networks at N = \(g.neurons ?? 0)")): the history is decodable from the invisible overlaps after C, not from the visible ones. "
                 md += "Measured: invisible \(fmt(i.leaveOneOut)) ± \(fmt(i.leaveOneOutSD)), visible \(fmt(v.leaveOneOut)) ± \(fmt(v.leaveOneOutSD)). "
                 md += "Criterion: invisible accuracy ≥ \(Self.decodable), visible ≤ \(Self.notDecodable) (leave-one-pair-out) → **\(held ? "held" : "did not hold")**"
                 md += g.afterC.count < 10 ? " (few pairs: indicative only).\n" : ".\n"

@@ -4,7 +4,7 @@ import GramFlowNumerics
 import NetworkSimulation
 import OverlapTheory
 
-/// The A/B→C twins protocol (THEORY §8). Each pair shares an initial state S₀
+/// The A/B→C twins protocol (docs/theory.md §8). Each pair shares an initial state S₀
 /// (off-diagonal overlaps |N(0, s²)|, squared norms U(a, b), redrawn until S₀ is
 /// positive definite); twin 1 learns A (phase 1), twin 2 learns B (phase 2), then
 /// both learn C (phase 3). After C, the twins' histories are decoded (A vs B) by

@@ -84,7 +84,7 @@ public struct ValidationReport: Codable, Sendable {
         for row in overlaps {
             md += "| `\(row.name)` | \(row.visible ? "yes" : "no") | \(format(row.maxDeviation)) | \(format(row.finalTheory)) | \(format(row.finalNetwork)) |\n"
         }
-        md += "\n## Invariants tr(M^k), k = 1..4 (THEORY §7)\n\n"
+        md += "\n## Invariants tr(M^k), k = 1..4 (docs/theory.md §7)\n\n"
         md += "| run | max relative drift (k = 1, 2, 3, 4) | expectation |\n| --- | --- | --- |\n"
         md += "| theory | \(theoryInvariants.maxRelativeDrift.map(format).joined(separator: ", ")) | \(theoryInvariants.expectation) |\n"
         md += "| network | \(networkInvariants.maxRelativeDrift.map(format).joined(separator: ", ")) | \(networkInvariants.expectation) |\n"

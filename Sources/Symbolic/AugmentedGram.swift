@@ -1,5 +1,5 @@
 /// The augmented Gram matrix Ḡ: the gradient flow as a linear map from the loss
-/// gradients to the overlap velocities (THEORY §5),
+/// gradients to the overlap velocities (docs/theory.md §5),
 ///
 ///     dσ_ab/dτ = −η Σ_cd Ḡ_{ab,cd} g_cd,   Ḡ_{ab,cd} = ∂P_ab/∂g_cd,
 ///

@@ -1,7 +1,7 @@
 import GramFlowCore
 
 /// The candidate invariants tr(M^k) as polynomials in the overlaps, and whether
-/// the symbolic gradient flow conserves them (THEORY §7).
+/// the symbolic gradient flow conserves them (docs/theory.md §7).
 ///
 /// M = S_ord J with the order [z.., v.., m.., u..] (output side A, then input
 /// side B) and J = diag(I_A, −I_B), as in `ConservedQuantities.M`. The rate is

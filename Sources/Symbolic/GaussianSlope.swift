@@ -1,7 +1,7 @@
 import GramFlowCore
 
 /// ⟨φ'⟩(Δ) = ∫Dz φ'(√Δ z), the gain that Stein's lemma puts in front of every
-/// projection of φ(h) under the Gaussian closure (THEORY §3):
+/// projection of φ(h) under the Gaussian closure (docs/theory.md §3):
 ///
 ///     b·φ(h)/N → (Σ_j c_j σ_{b e_j}) ⟨φ'⟩(Δ),   Δ = cᵀ S_EE c.
 ///

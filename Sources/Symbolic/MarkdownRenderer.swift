@@ -46,7 +46,7 @@ struct MarkdownRenderer {
         for (o, input) in dyn.readoutInputs.enumerated() { lines.append("y\(o + 1)(t) = \(d.gained(input, extra: [], time: .current, in: u))") }
         if dyn.slope.dependsOnDelta { lines.append("Δ(t) = \(u.join(u.collectedTerms(dyn.delta, by: ReducedDynamics.isLatent)))") }
         return """
-        ## 1. Reduced latent dynamics (THEORY §3)
+        ## 1. Reduced latent dynamics (docs/theory.md §3)
 
         \(slopeNote)
 
@@ -78,7 +78,7 @@ struct MarkdownRenderer {
             ? "the overlaps in the κ updates and the readouts, and those in Δ, since ⟨φ'⟩ depends on Δ"
             : "the overlaps in the κ updates and the readouts (the ξ updates contain none)"
         return """
-        ## 2. Loss-visible and loss-invisible overlaps (THEORY §6)
+        ## 2. Loss-visible and loss-invisible overlaps (docs/theory.md §6)
 
         Read off §1: the loss depends on S only through \(reason).
 
@@ -96,7 +96,7 @@ struct MarkdownRenderer {
             return "d\(u.name(eq.overlap))/dτ = \(u.join([rhs]))"
         }
         return """
-        ## 3. Gradient flow dS/dτ = −2η(GS + SG) (THEORY §5)
+        ## 3. Gradient flow dS/dτ = −2η(GS + SG) (docs/theory.md §5)
 
         One equation per overlap, grouped by loss gradient.
 
@@ -132,9 +132,9 @@ struct MarkdownRenderer {
         }
         let exactness = d.nonlinearity.isLinear
             ? "exactly what one epoch of full-network gradient descent does to the overlaps, at every N and η"
-            : "for nonlinear φ one epoch of network GD agrees with it only to O(η²) (THEORY §5)"
+            : "for nonlinear φ one epoch of network GD agrees with it only to O(η²) (docs/theory.md §5)"
         return """
-        ## 5. Exact discrete map S' = (I − 2ηG) S (I − 2ηG) (THEORY §5)
+        ## 5. Exact discrete map S' = (I − 2ηG) S (I − 2ηG) (docs/theory.md §5)
 
         S' = S − 2η(GS + SG) + 4η² GSG: the expansion in η stops at second order, so these equations are
         the map itself (\(exactness)).
@@ -165,7 +165,7 @@ struct MarkdownRenderer {
         let zs = d.layout.zIndices + d.layout.vIndices, bs = d.layout.mIndices + d.layout.uIndices
         let names = d.layout.vectors
         return """
-        ## 6. Conserved quantities tr(M^k) (THEORY §7)
+        ## 6. Conserved quantities tr(M^k) (docs/theory.md §7)
 
         M = [[S_AA, S_AB], [−S_BA, −S_BB]] with A = [\(zs.map { names[$0].description }.joined(separator: ", "))] (output side) and
         B = [\(bs.map { names[$0].description }.joined(separator: ", "))] (input side). The rate is the chain rule

@@ -2,7 +2,7 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// Numbers for the symbols of a layout, to evaluate derived equations at a state:
-/// σ_ab = S_ab, g_aa = G_aa and g_ab = 2 G_ab for a ≠ b (THEORY §4: G_ab = ½ g_ab),
+/// σ_ab = S_ab, g_aa = G_aa and g_ab = 2 G_ab for a ≠ b (docs/theory.md §4: G_ab = ½ g_ab),
 /// η, and optionally α, the latent variables and ⟨φ'⟩.
 public struct NumericBinding {
     public let layout: VectorLayout

@@ -1,6 +1,6 @@
 import GramFlowCore
 
-/// The overlap equations of gradient descent, per overlap (THEORY §5).
+/// The overlap equations of gradient descent, per overlap (docs/theory.md §5).
 ///
 /// Gradient flow dS/dτ = −2η(GS + SG) and the exact discrete map
 /// S' = (I − 2ηG) S (I − 2ηG) = S − 2η(GS + SG) + 4η² GSG, whose η-expansion

@@ -1,6 +1,6 @@
 import GramFlowCore
 
-/// The reduced latent dynamics (THEORY §3), written out for a layout and φ.
+/// The reduced latent dynamics (docs/theory.md §3), written out for a layout and φ.
 ///
 /// With h_t = Σ_r κ_{r,t} u_r + Σ_k ξ_{k,t} m_k, c = (κ, ξ) in the basis E = [u.., m..]
 /// and the gain γ = ⟨φ'⟩(Δ) of `GaussianSlope`:

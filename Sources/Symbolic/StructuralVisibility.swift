@@ -1,6 +1,6 @@
 import GramFlowCore
 
-/// Loss-visible and loss-invisible overlaps (THEORY §6), read off the structure
+/// Loss-visible and loss-invisible overlaps (docs/theory.md §6), read off the structure
 /// of the reduced dynamics: the loss is a function of the readouts y, which depend
 /// on S only through the overlaps that occur in the κ updates, the readouts and,
 /// when ⟨φ'⟩ depends on Δ, in Δ. Every other overlap is invisible: its g ≡ 0.

@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// What the subcommands write, checked against the formats README and THEORY promise.
+/// What the subcommands write, checked against the formats README and docs/theory.md promise.
 final class RunOutputTests: XCTestCase {
     private func json(_ url: URL) throws -> [String: Any] {
         try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -5,7 +5,7 @@ import GramFlowNumerics
 import TestSupport
 
 final class TaskTests: XCTestCase {
-    /// x_0 = 1/dt and y*_t = a e^{−c (t−1) dt} (THEORY §1), with the target at t = 1 equal to a.
+    /// x_0 = 1/dt and y*_t = a e^{−c (t−1) dt} (docs/theory.md §1), with the target at t = 1 equal to a.
     func testFilterFollowsTheTimeStepConvention() {
         let batch = FilterTask(gain: 1.5, decay: 0.2).batch(steps: 400, dt: 0.05, random: RandomSource(seed: 0))
         XCTAssertEqual(batch.x[batch.inputIndex(0, 0, 0)], 20)

@@ -4,7 +4,7 @@ import GramFlowNumerics
 import NetworkSimulation
 import TestSupport
 
-/// KPFlow operators (THEORY §10): adjoint identities on random tensors, the
+/// KPFlow operators (docs/theory.md §10): adjoint identities on random tensors, the
 /// factorisation P K P* = J Jᵀ against a finite-difference Jacobian, and the
 /// Kronecker-core form of K against the matrix-free operator.
 final class KPFlowTests: XCTestCase {

@@ -4,7 +4,7 @@ import GramFlowNumerics
 import OverlapTheory
 import TestSupport
 
-/// THEORY §7: tr(M^k) is conserved by linear gradient flow and drifts at O(η²) per epoch under the map.
+/// docs/theory.md §7: tr(M^k) is conserved by linear gradient flow and drifts at O(η²) per epoch under the map.
 final class ConservationTests: XCTestCase {
     private func run(spec: ModelSpec, task: any Task, eta: Double, update: OverlapUpdate,
                      epochs: Int) throws -> (first: [Double], last: [Double], scale: [Double], lossDrop: Double) {

@@ -22,7 +22,7 @@ final class NormalFormTests: XCTestCase {
         }
     }
 
-    /// Erf rank 1: λ = σ_vu − 1 and a₃ = −(π/4) σ_vu σ_uu (THEORY §9).
+    /// Erf rank 1: λ = σ_vu − 1 and a₃ = −(π/4) σ_vu σ_uu (docs/theory.md §9).
     func testErfRankOneClosedForm() throws {
         let spec = ModelSpec(inputs: 1, rank: 1, outputs: 1, nonlinearity: .erf)
         let l = spec.layout

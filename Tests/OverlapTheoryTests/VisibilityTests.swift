@@ -5,7 +5,7 @@ import OverlapTheory
 import TestSupport
 
 final class VisibilityTests: XCTestCase {
-    /// Counts from THEORY §6: (R+O)(R+K) visible for linear φ; the basis block adds to it otherwise.
+    /// Counts from docs/theory.md §6: (R+O)(R+K) visible for linear φ; the basis block adds to it otherwise.
     func testCountsForRanksOneToThree() {
         let expected: [(rank: Int, phi: Nonlinearity, visible: Int, invisible: Int)] = [
             (1, .linear, 4, 6), (2, .linear, 9, 12), (3, .linear, 16, 20),

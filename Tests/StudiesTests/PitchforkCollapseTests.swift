@@ -4,7 +4,7 @@ import GramFlowNumerics
 import Studies
 import TestSupport
 
-/// Reduced pitchfork sweep: the claim of THEORY §9 at N = 80.
+/// Reduced pitchfork sweep: the claim of docs/theory.md §9 at N = 80.
 final class PitchforkCollapseTests: XCTestCase {
     func testEffectiveRankFallsAndTopEigenvectorAligns() throws {
         let mus = [0.3, 0.03, 0.001]

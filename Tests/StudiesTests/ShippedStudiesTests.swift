@@ -3,7 +3,7 @@ import GramFlowNumerics
 import OverlapTheory
 @testable import Studies
 
-/// The spec files under validation/studies/ parse and carry the parameters of THEORY §8;
+/// The spec files under validation/studies/ parse and carry the parameters of docs/theory.md §8;
 /// a tiny twins run goes through the whole protocol.
 final class ShippedStudiesTests: XCTestCase {
     private func shipped(_ name: String) throws -> StudySpec {

@@ -5,7 +5,7 @@ import NetworkSimulation
 import OverlapTheory
 import TestSupport
 
-/// The exact statements of THEORY §4–§5 for linear networks, at finite N.
+/// The exact statements of docs/theory.md §4–§5 for linear networks, at finite N.
 final class TheoryVersusNetworkTests: XCTestCase {
     /// ∇_V L = (2/N) V G with G from the adjoint pass of the reduced dynamics.
     func testNetworkGradientIsTwoOverNVG() throws {

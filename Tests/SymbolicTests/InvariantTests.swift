@@ -5,7 +5,7 @@ import OverlapTheory
 import Symbolic
 import TestSupport
 
-/// tr(M^k) as polynomials, and their exact rates under the symbolic flow (THEORY §7).
+/// tr(M^k) as polynomials, and their exact rates under the symbolic flow (docs/theory.md §7).
 final class InvariantTests: XCTestCase {
     /// The polynomials evaluate to OverlapTheory's numeric tr(M^k).
     func testTracesMatchConservedQuantities() {

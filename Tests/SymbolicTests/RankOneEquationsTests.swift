@@ -2,7 +2,7 @@ import XCTest
 import GramFlowCore
 import Symbolic
 
-/// The ten rank-1 equations of the paper (THEORY §5), written by hand, against the derivation.
+/// The ten rank-1 equations of the paper (docs/theory.md §5), written by hand, against the derivation.
 final class RankOneEquationsTests: XCTestCase {
     private let m = VectorName(.m, 1), u = VectorName(.u, 1), v = VectorName(.v, 1), z = VectorName(.z, 1)
     private func s(_ a: VectorName, _ b: VectorName) -> Polynomial { Polynomial(.overlap(a, b)) }
@@ -43,7 +43,7 @@ final class RankOneEquationsTests: XCTestCase {
         XCTAssertEqual(derived["z1.z1"], rates(.linear)["z1.z1"])
     }
 
-    /// The printed form of THEORY §5's two quoted equations (names in canonical order: σ_zm is σ_m1z1).
+    /// The printed form of docs/theory.md §5's two quoted equations (names in canonical order: σ_zm is σ_m1z1).
     func testPrintedEquationsReadAsThePaper() {
         let text = Derivation(inputs: 1, rank: 1, outputs: 1, nonlinearity: .linear).rendered(as: .markdown)
         XCTAssert(text.contains("dσ_m1z1/dτ = −η[σ_v1z1 g_m1v1 + (σ_m1m1 + σ_z1z1) g_m1z1 + σ_m1u1 g_u1z1]"))
