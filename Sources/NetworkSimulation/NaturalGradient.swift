@@ -19,16 +19,28 @@ import GramFlowNumerics
 /// modes. The readout Z (which does not move h) takes GD's step.
 /// Cost per step: GD's gradient plus m Lanczos products (each one forward-sensitivity
 /// and one backward pass), m ≈ 2k + 20.
-public struct NaturalGradient {
-    public let eta: Double
+public struct NaturalGradient: Sendable {
     /// ε, or nil for ε = λ_{k+1}.
     public let epsilon: Double?
     public let modes: Int
     public let lanczosSteps: Int?
 
-    public init(eta: Double, epsilon: Double? = nil, modes: Int = 1, lanczosSteps: Int? = nil) {
-        precondition(eta > 0 && (epsilon ?? 1) > 0 && modes >= 1)
-        self.eta = eta; self.epsilon = epsilon; self.modes = modes; self.lanczosSteps = lanczosSteps
+    public init(epsilon: Double? = nil, modes: Int = 1, lanczosSteps: Int? = nil) {
+        precondition((epsilon ?? 1) > 0 && modes >= 1)
+        self.epsilon = epsilon; self.modes = modes; self.lanczosSteps = lanczosSteps
+    }
+
+    /// The step before its ηN factor: the readout's GD gradient, the natural direction of
+    /// the other vectors and the ε it is divided by.
+    public struct Direction: Sendable {
+        /// L before the step.
+        public let loss: Double
+        /// GD's gradient ∇L (N×D).
+        public let gradient: Matrix
+        /// ∇L with the top-k sNTK modes damped, mapped back to parameters (N×D).
+        public let natural: Matrix
+        public let eigenvalues: [Double]
+        public let epsilon: Double
     }
 
     /// e = ∂L/∂h for the masked squared error: e_{b,t} = ψ'(h_{b,t}) ⊙ Z e^y_{b,t}/N, t = 1..T,
@@ -60,10 +72,18 @@ public struct NaturalGradient {
         return (loss, e)
     }
 
-    /// One step: returns the loss before it, GD's gradient ∇L (N×D), the top-k eigenvalues and ε used.
+    /// One step P ← P − ηN·(direction): returns the loss before it, GD's gradient ∇L (N×D),
+    /// the top-k eigenvalues and ε used.
     @discardableResult
-    public func step(_ network: inout LowRankNetwork, batch: TaskBatch, seed: UInt64 = 1) throws
+    public func step(_ network: inout LowRankNetwork, batch: TaskBatch, eta: Double, seed: UInt64 = 1) throws
         -> (loss: Double, gradient: Matrix, eigenvalues: [Double], epsilon: Double) {
+        let d = try direction(network, batch: batch, seed: seed)
+        Self.apply(d, to: &network, eta: eta)
+        return (d.loss, d.gradient, d.eigenvalues, d.epsilon)
+    }
+
+    /// The natural-gradient direction at `network` on `batch` (Lanczos started from `seed`).
+    public func direction(_ network: LowRankNetwork, batch: TaskBatch, seed: UInt64 = 1) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let ops = ntk.operators
         let (loss, e) = Self.stateError(ops, batch: batch)
@@ -82,12 +102,16 @@ public struct NaturalGradient {
             let c = LanczosEigen.dot(v, g) * lambda / (lambda + epsilon)
             for j in g.indices { g[j] -= c * v[j] }
         }
-        let natural = ntk.direction(g)
+        return Direction(loss: loss, gradient: gradient, natural: ntk.direction(g),
+                         eigenvalues: Array(lanczos.values.prefix(modes)), epsilon: epsilon)
+    }
+
+    /// P ← P − ηN ∇_Z L on the readout and P ← P − (ηN/ε) natural on the other vectors.
+    public static func apply(_ d: Direction, to network: inout LowRankNetwork, eta: Double) {
         let scale = eta * Double(network.neurons)
         let zColumns = Set(network.spec.layout.zIndices)
         for i in 0..<network.neurons { for j in 0..<network.spec.layout.dimension {
-            network.parameters[i, j] -= zColumns.contains(j) ? scale * gradient[i, j] : scale / epsilon * natural[i, j]
+            network.parameters[i, j] -= zColumns.contains(j) ? scale * d.gradient[i, j] : scale / d.epsilon * d.natural[i, j]
         } }
-        return (loss, gradient, Array(lanczos.values.prefix(modes)), epsilon)
     }
 }

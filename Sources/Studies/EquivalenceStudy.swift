@@ -53,8 +53,8 @@ public struct EquivalenceStudy {
 
         var separation: [String: [(Double, Double)]] = [:], trajectories: [String: [String]] = [:]
         let pairs: [(String, PhaseLearner, PhaseLearner)] = [
-            ("theory", TheoryLearner(spec: model, S: S1), TheoryLearner(spec: model, S: second.overlaps)),
-            ("network", NetworkLearner(network: first, steps: spec.model.trialSteps), NetworkLearner(network: second, steps: spec.model.trialSteps)),
+            ("theory", PhaseSides.theory(model, S: S1), PhaseSides.theory(model, S: second.overlaps)),
+            ("network", PhaseSides.network(first), PhaseSides.network(second)),
         ].filter { ($0.0 == "theory" && spec.runners.theory) || ($0.0 == "network" && spec.runners.network) }
         for (kind, a, b) in pairs {
             var rowsA: [(Double, Matrix)] = [], rowsB: [(Double, Matrix)] = []
@@ -63,7 +63,7 @@ public struct EquivalenceStudy {
             for i in spec.phases.indices {
                 for (learner, which) in [(a, 1), (b, 2)] {
                     let meter = Progress(label: "\(kind) \(which) \(spec.name(phase: i))", total: spec.phases[i].epochs, enabled: progress)
-                    _ = try PhaseRunner.run(learner, spec: spec, phase: i) { epoch, L, S in
+                    _ = try learner.run(spec: spec, phase: i) { epoch, L, S in
                         let line = "\(offset + epoch),\(i + 1),\(L)," + layout.overlapPairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
                         if which == 1 { rowsA.append((L, S)); textA += line } else { rowsB.append((L, S)); textB += line }
                         meter.update(epoch: epoch, loss: L)

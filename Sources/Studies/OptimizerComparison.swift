@@ -10,7 +10,7 @@ import NetworkSimulation
 /// stiff, near-bifurcation direction). Both optimisers start from the same student.
 public enum OptimizerComparison {
     public struct Result: Sendable {
-        /// Loss at the start of each epoch (GD stops at divergence: non-finite or 1e6 × the initial loss).
+        /// Loss at the start of each epoch 0..E (GD stops at divergence: non-finite, above 1e10 or above 1e6 × the initial loss).
         public var gd: [Double] = [], natural: [Double] = []
         public var gdSecondsPerEpoch = 0.0, naturalSecondsPerEpoch = 0.0
         /// The top sNTK eigenvalue at the start.
@@ -35,30 +35,23 @@ public enum OptimizerComparison {
         return (student, batch)
     }
 
+    /// GD and the natural gradient from the same student, each for `epochs` epochs (losses at
+    /// epochs 0..E). GD stops at the divergence rule with a growth limit of 1e6 × its initial loss.
     public static func run(student: LowRankNetwork, batch: TaskBatch, eta: Double, epochs: Int,
                            epsilon: Double? = nil, modes: Int = 1) throws -> Result {
         var result = Result()
         result.topEigenvalue = try StateSpaceNTK(network: student, batch: batch).topEigenpairs(1).values[0]
-        var gdNet = student
-        let pass = Backpropagation(spec: student.spec, neurons: student.neurons, steps: batch.steps)
-        let trainer = NetworkTrainer(eta: eta)
-        var gradient: Matrix? = Matrix(rows: student.neurons, cols: student.spec.layout.dimension)
+        let problem = LearningProblem(model: student.spec, initial: student, batches: { _ in batch })
+        var gd = NetworkLearner()
         var start = Date()
-        for _ in 0..<epochs {
-            let loss = pass.evaluate(gdNet, batch: batch, gradient: &gradient)
-            result.gd.append(loss)
-            if !loss.isFinite || loss > 1e6 * max(result.gd[0], 1e-300) { break }
-            trainer.step(&gdNet, gradient: gradient!)
-        }
+        _ = try train(problem, with: &gd,
+                      schedule: TrainingSchedule(epochs: epochs, learningRate: eta, divergence: DivergenceGuard(growthLimit: 1e6)),
+                      observers: [.rows { _, loss, _ in result.gd.append(loss) }])
         result.gdSecondsPerEpoch = Date().timeIntervalSince(start) / Double(max(result.gd.count, 1))
-        var ngNet = student
-        let natural = NaturalGradient(eta: eta, epsilon: epsilon, modes: modes)
+        var natural = NaturalGradientLearner(NaturalGradient(epsilon: epsilon, modes: modes))
         start = Date()
-        for epoch in 0..<epochs {
-            let step = try natural.step(&ngNet, batch: batch, seed: UInt64(epoch + 1))
-            result.natural.append(step.loss)
-            if !step.loss.isFinite { break }
-        }
+        _ = try train(problem, with: &natural, schedule: TrainingSchedule(epochs: epochs, learningRate: eta),
+                      observers: [.rows { _, loss, _ in result.natural.append(loss) }])
         result.naturalSecondsPerEpoch = Date().timeIntervalSince(start) / Double(max(result.natural.count, 1))
         return result
     }
@@ -76,7 +69,7 @@ public enum OptimizerComparison {
 
     public static func markdown(_ r: Result, eta: Double, mu: Double, neurons: Int, epochs: Int) -> String {
         let gdEnd = r.gd.last ?? .nan, ngEnd = r.natural.last ?? .nan
-        let gdDiverged = r.gd.count < epochs || !gdEnd.isFinite || gdEnd > r.gd[0]
+        let gdDiverged = r.gd.count <= epochs || !gdEnd.isFinite || gdEnd > r.gd[0]
         let ngConverged = monotone(r.natural) && ngEnd < 1e-2 * r.natural[0]
         return """
 

@@ -56,7 +56,7 @@ public struct PhaseStudy {
                 let file = try StreamingFile(folder.appendingPathComponent(name), atomic: true)
                 var lastEpoch = 0
                 let meter = Progress(label: "\(spec.name(phase: i)) \(learner.kind)", total: spec.phases[i].epochs, enabled: progress)
-                let end = try PhaseRunner.run(learner, spec: spec, phase: i) { epoch, loss, S in
+                let end = try learner.run(spec: spec, phase: i) { epoch, loss, S in
                     lastEpoch = epoch
                     try file.write("\(offset + epoch),\(i + 1)," + TrajectoryRecorder.row([loss] + layout.overlapPairs.map { S[$0.0, $0.1] }))
                     meter.update(epoch: epoch, loss: loss)
@@ -107,9 +107,9 @@ public struct PhaseStudy {
         var learners: [PhaseLearner] = []
         // The theory starts from the network's measured overlaps (or the given ones, exactly).
         if spec.runners.theory {
-            learners.append(TheoryLearner(spec: config.model, S: try InitialState.overlaps(initial)))
+            learners.append(PhaseSides.theory(config.model, S: try InitialState.overlaps(initial)))
         }
-        if spec.runners.network { learners.append(NetworkLearner(network: network, steps: config.steps)) }
+        if spec.runners.network { learners.append(PhaseSides.network(network)) }
         return learners
     }
 
@@ -150,8 +150,8 @@ public struct PhaseStudy {
         var learners: [PhaseLearner] = [], ends: [String: [PhaseEnd]] = [:]
         for l in saved.learners {
             let state = StudyCheckpoint.matrix(l)
-            learners.append(l.kind == "theory" ? TheoryLearner(spec: model, S: state)
-                            : NetworkLearner(network: LowRankNetwork(spec: model, parameters: state), steps: spec.model.trialSteps))
+            learners.append(l.kind == "theory" ? PhaseSides.theory(model, S: state)
+                            : PhaseSides.network(LowRankNetwork(spec: model, parameters: state)))
             ends[l.kind] = zip(l.ends, l.completed).map { StudyCheckpoint.decode($0, completed: $1) }
         }
         return (learners, ends, saved.completedPhases, saved.files)

@@ -27,28 +27,22 @@ public enum Runs {
     /// with the batches of `config.optimizer` (Adam is followed by GD: see `Optimizer`).
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, recording: Recording = .summaryOnly,
                               progress: Bool = true) throws -> RunResult {
-        let schedule = try config.makeBatchSchedule()
-        let loss = try makeOverlapLoss(spec: config.model, batch: schedule.batch(epoch: 0))
-        let trainer = TheoryTrainer(loss: loss, eta: config.learningRate, update: config.update,
-                                    flowTolerance: config.flowTolerance)
-        let fresh = config.optimizer.freshBatchEachEpoch
-        return try record(config, recording, label: "theory", progress: progress) { observe in
-            trainer.run(from: OverlapState(layout: config.model.layout, S: S0), epochs: config.epochs,
-                        batches: fresh ? schedule.batch(epoch:) : nil, observe: observe)
-        }
+        var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance)
+        return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress)
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
                                progress: Bool = true) throws -> RunResult {
+        var learner = NetworkLearner(optimizer: config.optimizer)
+        return try record(config, problem(config, initial: initial), &learner, recording,
+                          label: "network N=\(initial.neurons)", progress: progress)
+    }
+
+    /// The configuration's learning problem from `initial`: its model and its batches, epoch by epoch.
+    public static func problem<State>(_ config: RunConfiguration, initial: State) throws -> LearningProblem<State> {
         let schedule = try config.makeBatchSchedule()
-        var network = initial
-        let trainer = NetworkTrainer(eta: config.learningRate, optimizer: config.optimizer)
-        let fresh = config.optimizer.freshBatchEachEpoch
-        return try record(config, recording, label: "network N=\(initial.neurons)", progress: progress) { observe in
-            trainer.run(&network, batch: schedule.batch(epoch: 0), epochs: config.epochs,
-                        batches: fresh ? schedule.batch(epoch:) : nil, observe: observe)
-        }
+        return LearningProblem(model: config.model, initial: initial, batches: schedule.batch(epoch:))
     }
 
     /// A validation: the network and the theory, the theory started from the network's
@@ -60,16 +54,18 @@ public enum Runs {
                 try network(config, initial: initial, recording: networkRecording, progress: progress))
     }
 
-    private static func record(_ config: RunConfiguration, _ recording: Recording, label: String, progress: Bool,
-                               _ body: ((Int, Double, Matrix) -> Void) -> TrainingOutcome) throws -> RunResult {
+    /// Trains with the engine, streaming the record and showing progress as observers.
+    private static func record<L: Learner>(_ config: RunConfiguration, _ problem: LearningProblem<L.State>, _ learner: inout L,
+                                           _ recording: Recording, label: String, progress: Bool) throws -> RunResult {
         let recorder = try TrajectoryRecorder(layout: config.model.layout, file: recording.file, every: recording.every)
         let meter = Progress(label: label, total: config.epochs, enabled: progress)
         let start = Date()
-        let outcome = body { epoch, loss, S in
-            recorder.append(epoch: epoch, loss: loss, S: S)
-            meter.update(epoch: epoch, loss: loss)
-        }
+        let solution = try train(problem, with: &learner, schedule: TrainingSchedule(epochs: config.epochs, learningRate: config.learningRate),
+                                 observers: [.rows { epoch, loss, S in
+                                     recorder.append(epoch: epoch, loss: loss, S: S)
+                                     meter.update(epoch: epoch, loss: loss)
+                                 }])
         meter.finish()
-        return RunResult(trajectory: try recorder.finish(), outcome: outcome, seconds: Date().timeIntervalSince(start))
+        return RunResult(trajectory: try recorder.finish(), outcome: solution.outcome, seconds: Date().timeIntervalSince(start))
     }
 }

@@ -42,7 +42,7 @@ public enum StudentTeacherBifurcation {
         var base = LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: seed))
         for i in 0..<neurons { base.parameters[i, l.z(0)] = base.parameters[i, l.u(0)] }
         let teacher = PitchforkCollapse.network(mu: -teacherMu, base: base)
-        var student = PitchforkCollapse.network(mu: studentMu, base: base)
+        let student = PitchforkCollapse.network(mu: studentMu, base: base)
         var batch = TaskBatch(trials: 2, steps: steps, inputs: 1, outputs: 1)
         for t in 0..<steps { batch.x[batch.inputIndex(0, t, 0)] = input; batch.x[batch.inputIndex(1, t, 0)] = -input }
         let traj = StateTrajectory(network: teacher, batch: batch)
@@ -52,25 +52,23 @@ public enum StudentTeacherBifurcation {
                 (0..<neurons).reduce(0.0) { $0 + teacher.parameters[$1, l.z(0)] * traj.phi[site + $1] } / Double(neurons)
         } }
         let gain = try GaussianGain.of(.erf)
-        let pass = Backpropagation(spec: spec, neurons: neurons, steps: steps)
-        let trainer = NetworkTrainer(eta: eta)
-        var gradient: Matrix? = Matrix(rows: neurons, cols: l.dimension)
         var result = Result()
         var guess: [Double]? = nil
-        for epoch in 0...epochs {
-            let loss = pass.evaluate(student, batch: batch, gradient: &gradient)
-            let S = student.overlaps
+        // Per epoch, the latent eigenvalue at κ = 0 and the participation ratio of Θ_∞ (an observer of the engine).
+        let metrics = TrainingObserver<LowRankNetwork> { record, _ in
+            let S = record.overlaps
             let field = LatentVectorField(overlaps: S, spec: spec, gain: gain, input: [0])
-            let j0 = field.jacobian([0])
-            let lambda0 = try GeneralEigen(j0).real.max()!
-            let steady = try SteadyStateNTK(network: student, input: [input], guess: guess)
+            let lambda0 = try GeneralEigen(field.jacobian([0])).real.max()!
+            let steady = try SteadyStateNTK(network: record.state, input: [input], guess: guess)
             guess = steady.latent
             let spectrum = try SymmetricEigen(try steady.kernel()).values
-            result.epochs.append(Epoch(epoch: epoch, loss: loss, sigmaVU: S[l.v(0), l.u(0)], latentEigenvalue: lambda0,
+            result.epochs.append(Epoch(epoch: record.epoch, loss: record.loss, sigmaVU: S[l.v(0), l.u(0)], latentEigenvalue: lambda0,
                                        participationRatio: EffectiveRank(spectrum: spectrum).participationRatio))
-            guard loss.isFinite, epoch < epochs else { break }
-            trainer.step(&student, gradient: gradient!)
         }
+        var learner = NetworkLearner()
+        let fixed = batch
+        _ = try train(LearningProblem(model: spec, initial: student, batches: { _ in fixed }), with: &learner,
+                      schedule: TrainingSchedule(epochs: epochs, learningRate: eta), observers: [metrics])
         return result
     }
 

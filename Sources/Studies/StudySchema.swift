@@ -19,7 +19,7 @@ indirect enum StudySchema: Sendable {
 
     static let phase: StudySchema = .fields([
         "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
-        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar,
+        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar,
         "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
     ])
 

@@ -77,19 +77,15 @@ public struct StudyPhase: Codable, Equatable, Sendable {
     public var lr: Double
     /// σ of Gaussian noise added to every target entry, fresh each epoch (default 0).
     public var targetNoise: Double?
-    /// gd (one batch per phase) or sgd (a fresh batch per epoch); default gd.
+    /// gd (one batch per phase), sgd (a fresh batch per epoch) or adam (network only); default gd.
     public var optimizer: Optimizer?
+    /// How the theory advances in this phase: the exact map (default) or the gradient flow.
+    public var update: OverlapUpdate?
     public var lrRules: [LearningRateRule]?
 
     public var noise: Double { targetNoise ?? 0 }
     public var rules: [LearningRateRule] { lrRules ?? [] }
     public var trainer: Optimizer { optimizer ?? .gd }
-}
-
-/// Divides η by `divideBy`, once in a phase, at the first epoch whose loss is below `below`.
-public struct LearningRateRule: Codable, Equatable, Sendable {
-    public var below: Double
-    public var divideBy: Double
 }
 
 /// `TaskOptions` (same keys) plus the flip-flop variant's shape (docs/theory.md §8

@@ -22,8 +22,8 @@ extension StudySpec {
             guard phase.noise.isFinite && phase.noise >= 0 else {
                 return (at + ["targetNoise"], "must be a non-negative number (got \(phase.noise))")
             }
-            guard phase.trainer != .adam else {
-                return (at + ["optimizer"], "adam is not closed in overlap space; use gd or sgd")
+            guard phase.trainer != .adam || !runners.theory else {
+                return (at + ["optimizer"], "adam is not closed in overlap space, so the theory cannot run it; use gd or sgd, or train the network alone with `run: network`")
             }
             for (j, rule) in phase.rules.enumerated() where !(rule.divideBy.isFinite && rule.divideBy > 0 && rule.below.isFinite) {
                 return (at + ["lrRules", "\(j + 1)"], "below must be a number and divideBy a positive number")

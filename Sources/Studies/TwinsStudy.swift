@@ -33,15 +33,14 @@ public struct TwinsStudy {
         let start = Date()
         let initial = initialStates(spec)
         var groups = [try group(spec, kind: "theory", states: initial, progress: progress) { S in
-            TheoryLearner(spec: model, S: S)
+            PhaseSides.theory(model, S: S)
         }]
         let networkPairs = min(t.networkPairs ?? 0, initial.count)
         if networkPairs > 0 {
             let n = t.networkNeurons ?? spec.start.size
             let random = RandomSource(seed: (t.seed ?? 1) &+ 101)
             groups.append(try group(spec, kind: "network", states: Array(initial.prefix(networkPairs)), progress: progress) { S in
-                NetworkLearner(network: try LowRankNetwork.realizing(overlaps: S, spec: model, neurons: n, random: random),
-                               steps: spec.model.trialSteps)
+                PhaseSides.network(try LowRankNetwork.realizing(overlaps: S, spec: model, neurons: n, random: random))
             })
             groups[1].neurons = n
         }
@@ -79,8 +78,8 @@ public struct TwinsStudy {
                     guard p == 0 else { return }
                     trajectories[history] += "\(offset + epoch),\(phase + 1),\(loss)," + pairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
                 } }
-                firsts.append(try PhaseRunner.run(twin, spec: spec, phase: history, row: record(history, 0)).overlaps)
-                let c = try PhaseRunner.run(twin, spec: spec, phase: 2, row: record(2, spec.phases[history].epochs))
+                firsts.append(try twin.run(spec: spec, phase: history, row: record(history, 0)).overlaps)
+                let c = try twin.run(spec: spec, phase: 2, row: record(2, spec.phases[history].epochs))
                 finals.append(c.overlaps); ends.append(c.endLoss)
             }
             afterFirst.append((firsts[0], firsts[1])); afterC.append((finals[0], finals[1])); losses.append((ends[0], ends[1]))

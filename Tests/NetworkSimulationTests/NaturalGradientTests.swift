@@ -53,7 +53,7 @@ final class NaturalGradientTests: XCTestCase {
         let solved = try solveLinear(thetaK + epsilon * Matrix.identity(n), e)
         let reference = ops.sensitivityTranspose(solved)
         var stepped = net
-        try NaturalGradient(eta: eta, epsilon: epsilon, modes: k).step(&stepped, batch: batch)
+        try NaturalGradient(epsilon: epsilon, modes: k).step(&stepped, batch: batch, eta: eta)
         let l = net.spec.layout, scale = eta * 8
         for i in 0..<8 { for j in l.mIndices + l.uIndices + l.vIndices {
             let delta = stepped.parameters[i, j] - net.parameters[i, j]

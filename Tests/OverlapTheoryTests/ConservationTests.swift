@@ -9,11 +9,12 @@ final class ConservationTests: XCTestCase {
     private func run(spec: ModelSpec, task: any Task, eta: Double, update: OverlapUpdate,
                      epochs: Int) throws -> (first: [Double], last: [Double], scale: [Double], lossDrop: Double) {
         let batch = task.batch(steps: 200, dt: spec.dt, random: RandomSource(seed: 0))
-        let loss = try makeOverlapLoss(spec: spec, batch: batch)
         let S0 = sampledOverlaps(spec.layout, neurons: 200, seed: 5)
         var last = S0, losses: [Double] = []
-        let outcome = TheoryTrainer(loss: loss, eta: eta, update: update)
-            .run(from: OverlapState(layout: spec.layout, S: S0), epochs: epochs) { _, L, S in last = S; losses.append(L) }
+        var learner = TheoryLearner(spec: spec, update: update)
+        let outcome = try train(LearningProblem(model: spec, initial: S0, batches: { _ in batch }), with: &learner,
+                                schedule: TrainingSchedule(epochs: epochs, learningRate: eta),
+                                observers: [.rows { _, L, S in last = S; losses.append(L) }]).outcome
         XCTAssertEqual(outcome, .completed)
         return (ConservedQuantities.traces(S0, layout: spec.layout), ConservedQuantities.traces(last, layout: spec.layout),
                 ConservedQuantities.scales(S0), losses.first! - losses.last!)

@@ -28,14 +28,17 @@ final class TheoryVersusNetworkTests: XCTestCase {
             let spec = ModelSpec(rank: rank, dt: 0.05)
             let batch = task.batch(steps: 200, dt: spec.dt, random: RandomSource(seed: 0))
             for N in [64, 256] {
-                var network = LowRankNetwork.gaussian(spec: spec, neurons: N, random: RandomSource(seed: UInt64(N)))
-                let initial = OverlapState(layout: spec.layout, S: network.overlaps)
+                let network = LowRankNetwork.gaussian(spec: spec, neurons: N, random: RandomSource(seed: UInt64(N)))
                 var theory: [(Double, Matrix)] = [], simulated: [(Double, Matrix)] = []
                 let eta = 5e-3, epochs = 150
-                XCTAssertEqual(TheoryTrainer(loss: try makeOverlapLoss(spec: spec, batch: batch), eta: eta)
-                    .run(from: initial, epochs: epochs) { _, L, S in theory.append((L, S)) }, .completed)
-                XCTAssertEqual(NetworkTrainer(eta: eta)
-                    .run(&network, batch: batch, epochs: epochs) { _, L, S in simulated.append((L, S)) }, .completed)
+                let schedule = TrainingSchedule(epochs: epochs, learningRate: eta)
+                var theoryLearner = TheoryLearner(spec: spec), networkLearner = NetworkLearner()
+                XCTAssertEqual(try train(LearningProblem(model: spec, initial: network.overlaps, batches: { _ in batch }),
+                                         with: &theoryLearner, schedule: schedule,
+                                         observers: [.rows { _, L, S in theory.append((L, S)) }]).outcome, .completed)
+                XCTAssertEqual(try train(LearningProblem(model: spec, initial: network, batches: { _ in batch }),
+                                         with: &networkLearner, schedule: schedule,
+                                         observers: [.rows { _, L, S in simulated.append((L, S)) }]).outcome, .completed)
                 XCTAssertEqual(theory.count, epochs + 1)
                 XCTAssertLessThan(theory.last!.0, 0.9 * theory.first!.0, "the run must learn for the test to mean anything")
                 for ((lt, st), (ln, sn)) in zip(theory, simulated) {
@@ -56,26 +59,28 @@ final class OptimizerTests: XCTestCase {
         let task = NoiseFilterTask(trials: 3)
         let theorySchedule = BatchSchedule(task: task, steps: 60, dt: 0.05, seed: 5, fresh: true)
         let networkSchedule = BatchSchedule(task: task, steps: 60, dt: 0.05, seed: 5, fresh: true)
-        var network = LowRankNetwork.gaussian(spec: spec, neurons: 80, random: RandomSource(seed: 2))
+        let network = LowRankNetwork.gaussian(spec: spec, neurons: 80, random: RandomSource(seed: 2))
         var theory: [Matrix] = [], simulated: [Matrix] = []
-        let loss = try makeOverlapLoss(spec: spec, batch: theorySchedule.batch(epoch: 0))
-        _ = TheoryTrainer(loss: loss, eta: 5e-3).run(from: OverlapState(layout: spec.layout, S: network.overlaps),
-                                                     epochs: 40, batches: theorySchedule.batch(epoch:)) { _, _, S in theory.append(S) }
-        _ = NetworkTrainer(eta: 5e-3, optimizer: .sgd).run(&network, batch: networkSchedule.batch(epoch: 0), epochs: 40,
-                                                           batches: networkSchedule.batch(epoch:)) { _, _, S in simulated.append(S) }
+        let schedule = TrainingSchedule(epochs: 40, learningRate: 5e-3)
+        var theoryLearner = TheoryLearner(spec: spec), networkLearner = NetworkLearner(optimizer: .sgd)
+        _ = try train(LearningProblem(model: spec, initial: network.overlaps, batches: theorySchedule.batch(epoch:)),
+                      with: &theoryLearner, schedule: schedule, observers: [.rows { _, _, S in theory.append(S) }])
+        _ = try train(LearningProblem(model: spec, initial: network, batches: networkSchedule.batch(epoch:)),
+                      with: &networkLearner, schedule: schedule, observers: [.rows { _, _, S in simulated.append(S) }])
         XCTAssertGreaterThan((theory.last! - theory.first!).maxAbs, 1e-3, "the state must move")
         for (t, n) in zip(theory, simulated) { assertClose(n, t, absolute: 1e-10) }
     }
 
     /// Adam's first step is −η m̂/(√v̂ + ε) with m̂ = g, v̂ = g²: −η g/(|g| + ε) per coordinate.
-    func testAdamFirstStep() {
+    func testAdamFirstStep() throws {
         let spec = ModelSpec(rank: 1, dt: 0.05)
         let batch = FilterTask().batch(steps: 50, dt: 0.05, random: RandomSource(seed: 0))
         let start = LowRankNetwork.gaussian(spec: spec, neurons: 30, random: RandomSource(seed: 1))
         var gradient: Matrix? = Matrix(rows: 30, cols: spec.layout.dimension)
         _ = Backpropagation(spec: spec, neurons: 30, steps: 50).evaluate(start, batch: batch, gradient: &gradient)
-        var network = start
-        _ = NetworkTrainer(eta: 1e-3, optimizer: .adam).run(&network, batch: batch, epochs: 1) { _, _, _ in }
+        var adam = NetworkLearner(optimizer: .adam)
+        let network = try train(LearningProblem(model: spec, initial: start, batches: { _ in batch }), with: &adam,
+                                schedule: TrainingSchedule(epochs: 1, learningRate: 1e-3)).state
         for i in 0..<gradient!.storage.count {
             let g = gradient!.storage[i]
             assertClose(network.parameters.storage[i], start.parameters.storage[i] - 1e-3 * g / (abs(g) + 1e-8), absolute: 1e-15)

@@ -27,15 +27,23 @@ public enum TrainingOutcome: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Decides when a run has diverged: a non-finite loss or state, or a loss above a limit.
+/// The one rule that decides when a run has diverged: a non-finite loss or state,
+/// a loss above `lossLimit`, or (if set) a loss above `growthLimit` × the initial loss.
 public struct DivergenceGuard: Sendable {
     public var lossLimit: Double
-    public init(lossLimit: Double = 1e10) { self.lossLimit = lossLimit }
+    public var growthLimit: Double?
+
+    public init(lossLimit: Double = 1e10, growthLimit: Double? = nil) {
+        self.lossLimit = lossLimit; self.growthLimit = growthLimit
+    }
 
     /// The reason the run must stop, or nil if it may go on.
-    public func check(loss: Double, state: [Double]) -> String? {
+    public func check(loss: Double, initialLoss: Double, state: [Double]) -> String? {
         if !loss.isFinite { return "the loss is \(loss)" }
         if loss > lossLimit { return "the loss \(loss) exceeds \(lossLimit)" }
+        if let growthLimit, loss > growthLimit * max(initialLoss, 1e-300) {
+            return "the loss \(loss) exceeds \(growthLimit) × its initial value \(initialLoss)"
+        }
         if !state.allSatisfy({ $0.isFinite }) { return "an overlap is not finite" }
         return nil
     }

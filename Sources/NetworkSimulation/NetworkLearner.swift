@@ -1,0 +1,56 @@
+import Foundation
+import GramFlowCore
+import GramFlowNumerics
+
+/// A finite network trained by backpropagation through time, the network's learner.
+/// Gradient descent (full batch or stochastic) uses the learning rate N·η,
+///
+///     P ← P − ηN ∇_P L,
+///
+/// the scaling under which the overlaps follow S ← (I − 2ηG) S (I − 2ηG) (docs/theory.md §5).
+/// Adam uses step size η per coordinate: GD's per-coordinate step ηN|∇_P L| = 2η|PG|
+/// is O(η) too, so the two are comparable at the same η. The BPTT workspace, the
+/// gradient and Adam's moments are kept across epochs.
+public struct NetworkLearner: Learner {
+    public let optimizer: Optimizer
+    public var side: String { "network" }
+
+    private var pass: Backpropagation?
+    private var gradient: Matrix?
+    private var adam: AdamState?
+
+    public init(optimizer: Optimizer = .gd) { self.optimizer = optimizer }
+
+    public mutating func evaluate(_ network: LowRankNetwork, batch: TaskBatch, forStep: Bool) throws -> Double {
+        if pass?.steps != batch.steps {
+            pass = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps)
+        }
+        guard forStep else {
+            var none: Matrix? = nil
+            return pass!.evaluate(network, batch: batch, gradient: &none)
+        }
+        if gradient == nil { gradient = Matrix(rows: network.neurons, cols: network.spec.layout.dimension) }
+        return pass!.evaluate(network, batch: batch, gradient: &gradient)
+    }
+
+    public mutating func step(_ network: inout LowRankNetwork, learningRate eta: Double) throws {
+        if optimizer == .adam {
+            if adam == nil { adam = AdamState(count: network.parameters.storage.count) }
+            adam!.step(&network.parameters, gradient: gradient!, stepSize: eta)
+        } else {
+            Self.gradientStep(&network, gradient: gradient!, eta: eta)
+        }
+    }
+
+    public func overlaps(of network: LowRankNetwork) -> Matrix { network.overlaps }
+
+    /// One GD step P ← P − ηN ∇_P L, given ∇_P L.
+    public static func gradientStep(_ network: inout LowRankNetwork, gradient: Matrix, eta: Double) {
+        let step = eta * Double(network.neurons)
+        gradient.storage.withUnsafeBufferPointer { g in
+            network.parameters.storage.withUnsafeMutableBufferPointer { p in
+                for i in 0..<p.count { p[i] -= step * g[i] }
+            }
+        }
+    }
+}
