@@ -1,6 +1,7 @@
 import XCTest
 import GramFlowCore
 import GramFlowNumerics
+import NetworkSimulation
 import OverlapTheory
 import TestSupport
 @testable import Studies
@@ -69,5 +70,61 @@ final class PhaseStudyTests: XCTestCase {
         XCTAssertEqual(PhaseStudyReport(spec: s, outcome: outcomeA).markdown, PhaseStudyReport(spec: s, outcome: outcomeB).markdown)
         // The rule fired (the loss is below 100 from the start): η ends at 0.01/5.
         assertClose(outcomeB.ends["theory"]![2].finalLearningRate, 0.002, relative: 1e-15)
+    }
+
+    /// `update: flow` in a phase: linear gradient flow conserves tr(M^k) (docs/theory.md §7) to 1e-8
+    /// of tr(S_0^k), while a map phase at the same η drifts measurably (reference: the conservation law).
+    func testFlowPhaseConservesTheTraces() throws {
+        let layout = ModelSpec(rank: 1).layout
+        var drifts: [String: Double] = [:]
+        for update in ["flow", "map"] {
+            let s = try spec("  - {task: filter, epochs: 40, lr: 0.05, update: \(update)}\n", run: "theory")
+            let folder = try temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let study = PhaseStudy(spec: s, folder: folder)
+            let outcome = try study.run(resume: false, progress: false)
+            let end = outcome.ends["theory"]![0]
+            XCTAssert(end.completed)
+            XCTAssertLessThan(end.endLoss, 0.5 * end.startLoss, "the phase must learn for the test to mean anything")
+            var config = RunConfiguration(model: s.model.spec, seed: 5, neurons: 24)
+            config.initialOverlaps = nil
+            let S0 = try InitialState.overlaps(config)
+            let S1 = OverlapState(layout: layout, values: end.overlaps).S
+            let first = ConservedQuantities.traces(S0, layout: layout), last = ConservedQuantities.traces(S1, layout: layout)
+            let scale = ConservedQuantities.scales(S0)
+            drifts[update] = (0..<4).map { abs(last[$0] - first[$0]) / scale[$0] }.max()!
+        }
+        XCTAssertLessThan(drifts["flow"]!, 1e-8, "\(drifts)")
+        XCTAssertGreaterThan(drifts["map"]!, 1e-6, "\(drifts)")
+    }
+
+    /// `optimizer: adam` in a network phase: the first step is −η g/(|g| + ε) per coordinate
+    /// (m̂ = g, v̂ = g²), with g the BPTT gradient at the initial network (reference: Adam's closed form).
+    func testAdamPhaseTakesAdamsFirstStep() throws {
+        let s = try spec("  - {task: filter, epochs: 1, lr: 0.001, optimizer: adam}\n", run: "network")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try PhaseStudy(spec: s, folder: folder).run(resume: false, progress: false)
+        let model = s.model.spec
+        let start = try InitialState.network(RunConfiguration(model: model, seed: 5, neurons: 24))
+        let batch = try PhaseBatches(spec: s, phase: 0).batch(epoch: 0)
+        var gradient: Matrix? = Matrix(rows: 24, cols: model.layout.dimension)
+        _ = Backpropagation(spec: model, neurons: 24, steps: 30).evaluate(start, batch: batch, gradient: &gradient)
+        var expected = start
+        for i in 0..<gradient!.storage.count {
+            let g = gradient!.storage[i]
+            expected.parameters.storage[i] -= 1e-3 * g / (abs(g) + 1e-8)
+        }
+        let S = expected.overlaps
+        for (value, (a, b)) in zip(outcome.ends["network"]![0].overlaps, model.layout.overlapPairs) {
+            assertClose(value, S[a, b], absolute: 1e-13)
+        }
+    }
+
+    /// A theory phase with adam is refused when the file is read: adam is not closed in overlap space.
+    func testAdamWithTheTheoryIsRefused() {
+        XCTAssertThrowsError(try spec("  - {task: filter, epochs: 1, lr: 0.001, optimizer: adam}\n", run: "both")) { error in
+            XCTAssert("\(error)".contains("adam is not closed in overlap space"), "\(error)")
+        }
     }
 }
