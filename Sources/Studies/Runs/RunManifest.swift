@@ -2,9 +2,6 @@ import Foundation
 import GramFlowCore
 import OverlapTheory
 
-/// The version written into every output.
-public enum GramFlowVersion { public static let current = "0.1.0" }
-
 /// tr(M^k), k = 1..4, at the start and end of a run, the largest relative drift
 /// along it (against tr(S_0^k)), and what the theory says to expect.
 public struct InvariantReport: Codable, Equatable, Sendable {
@@ -71,13 +68,4 @@ public struct RunManifest: Codable, Sendable {
     }
 
     public var json: String { encodeJSON(self) }
-}
-
-/// Pretty, key-sorted JSON of any encodable value.
-public func encodeJSON<T: Encodable>(_ value: T) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    // Encoding plain data structures cannot fail.
-    return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
 }
