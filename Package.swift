@@ -47,7 +47,7 @@ let package = Package(
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
 
-        .target(name: "TestSupport", dependencies: ["GramFlowNumerics"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["GramFlowCore", "GramFlowNumerics"], path: "Tests/TestSupport"),
         .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCoreTests", dependencies: ["GramFlowCore", "TestSupport"]),
         .testTarget(name: "OverlapTheoryTests",

@@ -26,10 +26,11 @@ final class BackpropagationTests: XCTestCase {
         XCTAssertGreaterThan(g.maxAbs, 0)
         let epsilon = 1e-6
         for i in 0..<N { for j in 0..<spec.layout.dimension {
-            var plus = network, minus = network
-            plus.parameters[i, j] += epsilon; minus.parameters[i, j] -= epsilon
-            let fd = (pass.evaluate(plus, batch: batch, gradient: &none)
-                      - pass.evaluate(minus, batch: batch, gradient: &none)) / (2 * epsilon)
+            let fd = centralDifference(step: epsilon) { t in
+                var moved = network
+                moved.parameters[i, j] += t
+                return pass.evaluate(moved, batch: batch, gradient: &none)
+            }
             assertClose(g[i, j], fd, relative: 1e-6, absolute: 1e-9 * max(1, g.maxAbs), "\(spec.nonlinearity) P[\(i), \(j)]")
         } }
     }

@@ -56,10 +56,12 @@ final class KPFlowTests: XCTestCase {
             let n = ops.trajectory.tensorCount, epsilon = 1e-5
             var jacobian = Matrix(rows: n, cols: N * moving.count)
             for i in 0..<N { for (c, j) in moving.enumerated() {
-                var plus = ops.network, minus = ops.network
-                plus.parameters[i, j] += epsilon; minus.parameters[i, j] -= epsilon
-                let hp = StateTrajectory(network: plus, batch: batch).h, hm = StateTrajectory(network: minus, batch: batch).h
-                for row in 0..<n { jacobian[row, i * moving.count + c] = (hp[row] - hm[row]) / (2 * epsilon) }
+                let column = centralDifference(step: epsilon) { t in
+                    var moved = ops.network
+                    moved.parameters[i, j] += t
+                    return StateTrajectory(network: moved, batch: batch).h
+                }
+                for row in 0..<n { jacobian[row, i * moving.count + c] = column[row] }
             } }
             let reference = jacobian * jacobian.transposed
             var operatorForm = Matrix(rows: n, cols: n)

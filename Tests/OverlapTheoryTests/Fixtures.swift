@@ -2,14 +2,6 @@ import GramFlowCore
 import GramFlowNumerics
 import OverlapTheory
 
-/// Overlaps of Gaussian vectors at small N: near the identity with O(1/√N)
-/// off-diagonal entries, a state that training actually visits.
-func sampledOverlaps(_ layout: VectorLayout, neurons: Int = 30, seed: UInt64) -> Matrix {
-    let random = RandomSource(seed: seed)
-    let v = Matrix(rows: neurons, cols: layout.dimension, storage: random.gaussians(neurons * layout.dimension))
-    return v.gram(scale: 1 / Double(neurons))
-}
-
 /// A batch with K inputs and O outputs, random inputs, targets and a 0/1 mask.
 func randomBatch(trials: Int, steps: Int, inputs: Int, outputs: Int, seed: UInt64) -> TaskBatch {
     let random = RandomSource(seed: seed)

@@ -51,7 +51,7 @@ final class GaussianGainTests: XCTestCase {
             let gain = try GaussianGain.of(phi)
             for delta in [0.01, 0.4, 3, 50] {
                 let h = 1e-5 * max(1, delta)
-                let fd = (gain(delta + h).value - gain(delta - h).value) / (2 * h)
+                let fd = centralDifference(step: h) { gain(delta + $0).value }
                 assertClose(gain(delta).derivative, fd, relative: 1e-6, absolute: 1e-10, "\(phi), Δ = \(delta)")
             }
         }

@@ -23,7 +23,7 @@ final class LossGradientTests: XCTestCase {
             return loss.loss(moved)
         }
         for (a, b) in spec.layout.overlapPairs {
-            let fd = (-shifted(a, b, 2 * h) + 8 * shifted(a, b, h) - 8 * shifted(a, b, -h) + shifted(a, b, -2 * h)) / (12 * h)
+            let fd = fourthOrderDifference(step: h) { shifted(a, b, $0) }
             let adjoint = a == b ? G[a, b] : 2 * G[a, b]
             // Relative to the gradient's scale, max |∂L/∂σ| (≥ max |G|).
             assertClose(adjoint, fd, absolute: 1e-7 * G.maxAbs,

@@ -65,7 +65,7 @@ final class NormalFormTests: XCTestCase {
             let point = try XCTUnwrap(try f.fixedPoint(from: [Double](repeating: 0, count: spec.rank)))
             let form = try CentreNormalForm.saddleNode(f, at: point.kappa)
             let g = alongCentre(f, form, at: point.kappa)
-            func second(_ y: Double) -> Double { (g(y) + g(-y) - 2 * g(0)) / (2 * y * y) }
+            func second(_ y: Double) -> Double { secondDifference(step: y, g) / 2 }
             let extrapolated = (4 * second(0.01) - second(0.02)) / 3
             XCTAssertGreaterThan(abs(form.quadratic!), 1e-3)
             assertClose(form.quadratic!, extrapolated, absolute: 1e-6, "\(spec.nonlinearity) rank \(spec.rank) a₂")

@@ -3,13 +3,6 @@ import GramFlowNumerics
 import OverlapTheory
 import Symbolic
 
-/// Overlaps of Gaussian vectors at small N: a generic state with O(1/√N) off-diagonal entries.
-func sampledOverlaps(_ layout: VectorLayout, neurons: Int = 30, seed: UInt64) -> Matrix {
-    let random = RandomSource(seed: seed)
-    return Matrix(rows: neurons, cols: layout.dimension, storage: random.gaussians(neurons * layout.dimension))
-        .gram(scale: 1 / Double(neurons))
-}
-
 /// A random symmetric G, non-zero exactly on the overlaps `Visibility` (OverlapTheory) calls visible
 /// for φ: the numeric side of the comparison never sees the symbolic classification.
 func randomGradient(_ spec: ModelSpec, seed: UInt64) -> Matrix {
