@@ -20,7 +20,9 @@ for rank in 1 2; do
   done
 done
 status=0
-python3 validation/sympy_check.py "$work"/rank*.py > "$work/SUMMARY.md" || status=$?
+python3 validation/sympy_check.py --json "$out/sympy.json" "$work"/rank*.py > "$work/SUMMARY.md" || status=$?
+# The regression claim (criterion in $out/claims.yaml): no re-derived expression differs.
+"$G" claims "$out/claims.yaml" >> "$work/SUMMARY.md" || status=$?
 mv "$work/SUMMARY.md" "$out/SUMMARY.md"
 cat "$out/SUMMARY.md"
 exit "$status"

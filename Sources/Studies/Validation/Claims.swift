@@ -1,0 +1,130 @@
+import Foundation
+import Yams
+
+/// A validation claim and its verdict: what is claimed, the criterion it was
+/// held to (fixed in a claims file before the run), what was measured, whether
+/// it held, and what kind of claim it is.
+///
+/// * `regression`: an exactness or identity the code promises (linear theory =
+///   network, adjoint identities, conservation by the flow). One that does not
+///   hold fails `make validate`.
+/// * `finding`: a statement about the science (a paper's claim, a scaling
+///   exponent). It is reported whichever way it falls, never tuned to hold, and
+///   does not fail the build.
+public struct Claim: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case regression, finding }
+    public var claim: String
+    public var criterion: String
+    public var measured: String
+    public var held: Bool
+    public var kind: Kind
+}
+
+/// A claims file (`claims.yaml` in a validation folder): the claims and their
+/// criteria, each reading one number from a JSON report of the run:
+///
+///     title: Linear theory
+///     claims:
+///       - claim: the exact map equals the network (filter, rank 1, N = 500)
+///         kind: regression
+///         file: filter-rank1/report.json
+///         key: maxOverlapDeviation          # dotted path; list items by index
+///         reduce: max                        # for a list: max, min, mean or count
+///         spread: …                          # optional: the key of its sd over seeds
+///         criterion: "<= 1e-9"               # <=, <, >=, >, == and a number
+public struct ClaimsFile: Codable, Sendable {
+    public struct Entry: Codable, Sendable {
+        public var claim: String
+        public var kind: Claim.Kind
+        public var file: String
+        public var key: String
+        public var reduce: String?
+        /// The key of the measurement's spread over seeds (a standard deviation), shown as ± beside it.
+        public var spread: String?
+        public var criterion: String
+    }
+    public var title: String
+    public var claims: [Entry]
+
+    /// A claims file that cannot be checked, or a report it names that cannot be read.
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func load(_ path: String) throws -> ClaimsFile {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Problem(description: "cannot read \(path); give the path of a claims.yaml file")
+        }
+        do { return try YAMLDecoder().decode(ClaimsFile.self, from: text) } catch {
+            throw Problem(description: "\(path) is not a claims file (title, claims: claim, kind, file, key, criterion): \(error)")
+        }
+    }
+
+    /// Every claim evaluated against the reports in `folder`.
+    public func evaluate(in folder: URL) throws -> [Claim] {
+        try claims.map { entry in
+            let url = folder.appendingPathComponent(entry.file)
+            guard let data = FileManager.default.contents(atPath: url.path),
+                  let json = try? JSONSerialization.jsonObject(with: data) else {
+                throw Problem(description: "cannot read the report \(url.path) named by '\(entry.claim)'; run the validation first")
+            }
+            let value = try Self.number(json, key: entry.key, reduce: entry.reduce, claim: entry.claim)
+            let (comparison, bound) = try Self.parse(entry.criterion, claim: entry.claim)
+            var measured = String(format: "%.4g", value)
+            if let key = entry.spread {
+                measured += " ± " + String(format: "%.2g", try Self.number(json, key: key, reduce: nil, claim: entry.claim))
+            }
+            return Claim(claim: entry.claim, criterion: entry.criterion, measured: measured,
+                         held: comparison(value, bound), kind: entry.kind)
+        }
+    }
+
+    private static func number(_ json: Any, key: String, reduce: String?, claim: String) throws -> Double {
+        var node: Any = json
+        for part in key.split(separator: ".") {
+            if let object = node as? [String: Any], let next = object[String(part)] { node = next; continue }
+            if let list = node as? [Any], let i = Int(part), list.indices.contains(i) { node = list[i]; continue }
+            throw Problem(description: "'\(claim)': the report has no '\(key)' (stopped at '\(part)')")
+        }
+        func value(_ x: Any) -> Double? {
+            if let n = x as? NSNumber { return n.doubleValue }
+            if let s = x as? String { return Double(s) ?? (s == "inf" ? .infinity : s == "nan" ? .nan : nil) }
+            return nil
+        }
+        if let list = node as? [Any] {
+            if reduce == "count" { return Double(list.count) }
+            let values = list.compactMap(value)
+            guard values.count == list.count, !values.isEmpty else {
+                throw Problem(description: "'\(claim)': '\(key)' is not a list of numbers")
+            }
+            switch reduce {
+            case "max": return values.contains(where: \.isNaN) ? .nan : values.max()!
+            case "min": return values.contains(where: \.isNaN) ? .nan : values.min()!
+            case "mean": return values.reduce(0, +) / Double(values.count)
+            default: throw Problem(description: "'\(claim)': '\(key)' is a list; give reduce: max, min, mean or count")
+            }
+        }
+        guard let number = value(node) else { throw Problem(description: "'\(claim)': '\(key)' is not a number") }
+        return number
+    }
+
+    /// "<= 1e-9" → (≤, 1e-9). A NaN measurement holds no criterion.
+    private static func parse(_ criterion: String, claim: String) throws -> ((Double, Double) -> Bool, Double) {
+        let operators: [(String, (Double, Double) -> Bool)] = [("<=", { $0 <= $1 }), (">=", { $0 >= $1 }), ("==", { $0 == $1 }),
+                                                               ("<", { $0 < $1 }), (">", { $0 > $1 })]
+        let text = criterion.trimmingCharacters(in: .whitespaces)
+        for (symbol, comparison) in operators where text.hasPrefix(symbol) {
+            if let bound = Double(text.dropFirst(symbol.count).trimmingCharacters(in: .whitespaces)) {
+                return (comparison, bound)
+            }
+        }
+        throw Problem(description: "'\(claim)': criterion '\(criterion)' is not an operator (<=, <, >=, >, ==) and a number")
+    }
+
+    /// The claims as a Markdown table.
+    public static func markdown(_ claims: [Claim]) -> String {
+        "| claim | kind | criterion | measured | held |\n| --- | --- | --- | --- | --- |\n"
+            + claims.map { "| \($0.claim.replacingOccurrences(of: "|", with: "\\|")) | \($0.kind.rawValue) | \($0.criterion) | \($0.measured) | \($0.held ? "yes" : "NO") |" }
+                .joined(separator: "\n") + "\n"
+    }
+}
