@@ -56,7 +56,7 @@ let package = Package(
                     dependencies: ["NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "StudiesTests",
                     dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore",
-                                   "GramFlowNumerics", "TestSupport"]),
+                                   "GramFlowNumerics", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SymbolicTests",
                     dependencies: ["Symbolic", "OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCommandsTests",

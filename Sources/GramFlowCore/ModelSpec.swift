@@ -24,6 +24,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.dt = dt; self.tau = tau; self.nonlinearity = nonlinearity
     }
 
+    /// One name per parameter in the CLI, run.json and study files: `phi`.
+    private enum CodingKeys: String, CodingKey {
+        case inputs, rank, outputs, dt, tau
+        case nonlinearity = "phi"
+    }
+
     /// α = dt / τ, the Euler leak factor.
     public var alpha: Double { dt / tau }
 

@@ -33,6 +33,12 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     /// Teacher task: the teacher's overlaps, `a.b` → value.
     public var teacher: [String: Double]?
 
+    /// One name per parameter in the CLI (`--batch`), run.json and study files (`batch`).
+    private enum CodingKeys: String, CodingKey {
+        case gain, decay, frequency, noise, pulseAmplitude, teacher
+        case trials = "batch"
+    }
+
     public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil, trials: Int? = nil,
                 noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil) {
         self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials

@@ -44,3 +44,38 @@ final class StudyCommandTests: XCTestCase {
         XCTAssert(summary.contains("Last return to A (phase 3)"), summary)
     }
 }
+
+/// One schema: the phase keys of a run.json's `parameters` paste into a study file unchanged.
+final class OneSchemaTests: XCTestCase {
+    func testRunJSONParametersPasteIntoAStudyPhase() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        let run = try runner.run(["integrate", "--task", "filter", "--decay", "0.3", "--epochs", "6", "--lr", "0.01",
+                                  "--steps", "40", "--neurons", "30", "--seed", "4", "--update", "flow", "--quiet", "--out", "r"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: runner.file("r/run.json"))) as! [String: Any]
+        let p = manifest["parameters"] as! [String: Any]
+        func json(_ value: Any) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+        }
+        // Copied as they are (YAML reads JSON): the model, and the phase keys task, options, epochs, lr,
+        // optimizer, update and tolerance.
+        let phase = ["task", "options", "epochs", "lr", "optimizer", "update", "tolerance"].reduce(into: [String: Any]()) { $0[$1] = p[$1] }
+        var model = p["model"] as! [String: Any]
+        model["steps"] = p["steps"]
+        let study = "model: \(try json(model))\ninitial: {neurons: \(p["neurons"]!), seed: \(p["seed"]!)}\nrun: theory\nphases:\n  - \(try json(phase))\n"
+        try study.write(to: runner.file("s.yaml"), atomically: true, encoding: .utf8)
+        let result = try runner.run(["study", "s.yaml", "--out", "s", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr + "\n" + study)
+        // The same run: the study's theory trajectory equals the integrate run's, row by row.
+        let a = try String(contentsOf: runner.file("r/trajectory.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        let b = try String(contentsOf: runner.file("s/theory/trajectory.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(a.count, 7)
+        XCTAssertEqual(a.count, b.count)
+        for (x, y) in zip(a, b) {
+            var fields = y.split(separator: ",")
+            fields.remove(at: 1)  // the study's phase column
+            XCTAssertEqual(String(x), fields.joined(separator: ","))
+        }
+    }
+}

@@ -48,7 +48,7 @@ final class PhaseStudyTests: XCTestCase {
     func testResumeIsByteIdentical() throws {
         let s = try spec("""
           - {task: filter, epochs: 4, lr: 0.01}
-          - {task: filter-noise, options: {trials: 2}, epochs: 4, lr: 0.01, optimizer: sgd, targetNoise: 0.1}
+          - {task: filter-noise, options: {batch: 2}, epochs: 4, lr: 0.01, optimizer: sgd, targetNoise: 0.1}
           - {task: filter, epochs: 4, lr: 0.01, lrRules: [{below: 100, divideBy: 5}]}
 
         """)

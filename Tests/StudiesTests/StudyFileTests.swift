@@ -1,5 +1,6 @@
 import XCTest
 @testable import Studies
+import Yams
 
 /// A bad study file is refused before any work, naming the file, the line and the field.
 final class StudyFileTests: XCTestCase {
@@ -64,7 +65,7 @@ final class StudyFileTests: XCTestCase {
     }
 
     func testTaskOptionOfAnotherTaskIsRefused() {
-        expectError(good.replacingOccurrences(of: "options: {decay: 0.4}", with: "options: {decay: 0.4, trials: 3}"),
+        expectError(good.replacingOccurrences(of: "options: {decay: 0.4}", with: "options: {decay: 0.4, batch: 3}"),
                     line: 8, field: "phases[2].options", mentions: "not an option of the filter task")
     }
 
@@ -72,5 +73,74 @@ final class StudyFileTests: XCTestCase {
         expectError(good.replacingOccurrences(of: "    lr: 0.005\n", with: ""),
                     line: 4, field: "phases[1].lr", mentions: "required key missing")
         expectError("model: {rank: 1\nphases: []", line: 2, field: "syntax", mentions: "not valid YAML")
+    }
+}
+
+/// The study schema (the keys a file may use) and the Codable types agree: a file with every
+/// schema key decodes with every stored property set, and encodes back to exactly those keys.
+final class StudySchemaAgreementTests: XCTestCase {
+    private let everyKey = """
+    study: phases
+    title: t
+    model: {rank: 1, phi: erf, dt: 0.05, tau: 1, inputs: 1, outputs: 1, steps: 20}
+    initial: {neurons: 10, seed: 1, overlaps: {m1.m1: 1}}
+    run: both
+    phases:
+      - name: A
+        label: A
+        task: teacher
+        options: {gain: 1, decay: 0.2, frequency: 2, batch: 3, noise: 0.1, pulseAmplitude: 0.5, teacher: {v1.u1: 0.5},
+                  pulseDuration: [1, 2], amplitude: 2, level: 1}
+        epochs: 1
+        lr: 0.01
+        targetNoise: 0.1
+        optimizer: sgd
+        update: flow
+        tolerance: 1e-10
+        lrRules: [{below: 0.1, divideBy: 2}]
+    equivalence: {normU: 2, sigmaMU: 0.5}
+    twins: {pairs: 2, seed: 1, offDiagonalScale: 0.3, normRange: [0.5, 2], networkPairs: 1, networkNeurons: 20}
+
+    """
+
+    /// Every stored property of `value` (recursively through the study's own types) is set.
+    private func assertNothingMissing(_ value: Any, path: String = "study") {
+        for child in Mirror(reflecting: value).children {
+            let name = "\(path).\(child.label ?? "?")"
+            let inner = Mirror(reflecting: child.value)
+            if inner.displayStyle == .optional {
+                guard let some = inner.children.first else { XCTFail("\(name) has no key in the schema"); continue }
+                recurse(some.value, name)
+            } else {
+                recurse(child.value, name)
+            }
+        }
+    }
+
+    private func recurse(_ value: Any, _ path: String) {
+        if let list = value as? [Any] { list.forEach { recurse($0, path + "[]") }; return }
+        let type = String(describing: Swift.type(of: value))
+        if ["StudyModel", "StudyInitial", "StudyPhase", "StudyTaskOptions", "TaskOptions", "LearningRateRule",
+            "EquivalenceSpec", "TwinsSpec"].contains(type) { assertNothingMissing(value, path: path) }
+    }
+
+    /// The keys of a schema node and of the JSON the Codable types write, level by level.
+    private func compare(_ schema: StudySchema, _ json: Any, path: String) {
+        switch schema {
+        case .fields(let keys):
+            guard let object = json as? [String: Any] else { return XCTFail("\(path): not an object") }
+            XCTAssertEqual(Set(object.keys), Set(keys.keys), path)
+            for (key, value) in object { if let sub = keys[key] { compare(sub, value, path: path + "." + key) } }
+        case .list(let element):
+            (json as? [Any] ?? []).forEach { compare(element, $0, path: path + "[]") }
+        case .scalar, .dictionary: break
+        }
+    }
+
+    func testSchemaKeysAreTheCodingKeys() throws {
+        let spec = try YAMLDecoder().decode(StudySpec.self, from: everyKey)
+        assertNothingMissing(spec)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(spec))
+        compare(StudySchema.study, json, path: "study")
     }
 }

@@ -58,7 +58,7 @@ final class PhaseSide<L: Learner>: PhaseLearner {
 enum PhaseSides {
     /// The theory from S: the exact map, or the gradient flow in phases with `update: flow`.
     static func theory(_ model: ModelSpec, S: Matrix) -> PhaseLearner {
-        PhaseSide<TheoryLearner>(kind: "theory", state: S, learner: { TheoryLearner(spec: model, update: $0.update ?? .map) },
+        PhaseSide<TheoryLearner>(kind: "theory", state: S, learner: { TheoryLearner(spec: model, update: $0.update ?? .map, tolerance: $0.tolerance ?? 1e-12) },
                                  matrix: { $0 })
     }
 

@@ -25,6 +25,16 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// How the network trains (the theory follows gd and sgd; adam only on the network).
     public var optimizer: Optimizer
 
+    /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
+    /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
+    private enum CodingKeys: String, CodingKey {
+        case task, model, epochs, steps, seed, neurons, update, optimizer
+        case taskOptions = "options"
+        case learningRate = "lr"
+        case flowTolerance = "tolerance"
+        case initialOverlaps = "overlaps"
+    }
+
     public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,

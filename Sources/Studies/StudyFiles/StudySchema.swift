@@ -12,14 +12,14 @@ indirect enum StudySchema: Sendable {
     case list(StudySchema)
 
     static let taskOptions: StudySchema = .fields([
-        "gain": .scalar, "decay": .scalar, "frequency": .scalar, "trials": .scalar, "noise": .scalar,
+        "gain": .scalar, "decay": .scalar, "frequency": .scalar, "batch": .scalar, "noise": .scalar,
         "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
     ])
 
     static let phase: StudySchema = .fields([
         "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
-        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar,
+        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar, "tolerance": .scalar,
         "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
     ])
 

@@ -81,6 +81,8 @@ public struct StudyPhase: Codable, Equatable, Sendable {
     public var optimizer: Optimizer?
     /// How the theory advances in this phase: the exact map (default) or the gradient flow.
     public var update: OverlapUpdate?
+    /// Local error tolerance of the flow's ODE solver (default 1e-12).
+    public var tolerance: Double?
     public var lrRules: [LearningRateRule]?
 
     public var noise: Double { targetNoise ?? 0 }
