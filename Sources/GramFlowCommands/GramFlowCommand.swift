@@ -19,3 +19,16 @@ public struct GramFlowCommand: ParsableCommand {
         subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, ClaimsCommand.self])
     public init() {}
 }
+
+extension GramFlowCommand {
+    /// Every subcommand, nested ones as "parent-child", for the golden help tests.
+    static var allCommands: [(name: String, type: any ParsableCommand.Type)] {
+        func walk(_ type: any ParsableCommand.Type, prefix: String) -> [(String, any ParsableCommand.Type)] {
+            type.configuration.subcommands.flatMap { sub in
+                let name = prefix + (sub.configuration.commandName ?? "\(sub)")
+                return [(name, sub)] + walk(sub, prefix: name + "-")
+            }
+        }
+        return walk(GramFlowCommand.self, prefix: "").map { (name: $0.0, type: $0.1) }
+    }
+}
