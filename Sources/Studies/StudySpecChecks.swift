@@ -35,7 +35,12 @@ extension StudySpec {
             if phase.options?.hasFlipFlopShape == true && phase.task != .flipflop {
                 return (at + ["options"], "pulseDuration, amplitude and level are flip-flop options")
             }
-            do throws(InputError) { try configuration(phase: i).validate() } catch {
+            do throws(InputError) {
+                // T is checked against the phase's own task (the flip-flop variant has its own pulses):
+                do throws(InputError) { try configuration(phase: i).validate() } catch where error.field == "steps" {}
+                try RunConfiguration.requireSteps(model.trialSteps, for: task(phase: i), dt: model.spec.dt)
+            } catch {
+                if error.field == "steps" { return (["model", "steps"], "\(name(phase: i)) (\(phase.task.rawValue)): \(error.message)") }
                 let field = ["lr": "lr", "epochs": "epochs", "task": "task"][error.field] ?? "options"
                 return (at + [field], error.description)
             }
