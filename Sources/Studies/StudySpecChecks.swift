@@ -10,6 +10,12 @@ extension StudySpec {
         if start.size < model.spec.layout.dimension {
             return (["initial", "neurons"], "must be at least D = \(model.spec.layout.dimension) (got \(start.size))")
         }
+        do throws(InputError) { try MemoryEstimate(study: self).check(spelling: { $0 == "batch" ? "trials" : $0 }) } catch {
+            let largest = phases.indices.max { (phases[$0].options?.taskOptions.trials ?? 0) < (phases[$1].options?.taskOptions.trials ?? 0) }
+            let paths = ["neurons": ["initial", "neurons"], "networkNeurons": ["twins", "networkNeurons"], "steps": ["model", "steps"],
+                         "rank": ["model", "rank"], "batch": ["phases", "\((largest ?? 0) + 1)", "options", "trials"]]
+            return (paths[error.field] ?? [], error.message)
+        }
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
                 return (["initial", "overlaps"], "\(error)")
