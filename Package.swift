@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "SymbolicTests",
                     dependencies: ["Symbolic", "OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCommandsTests",
-                    dependencies: ["GramFlowCommands", "gramflow", "TestSupport"]),
+                    dependencies: ["GramFlowCommands", "gramflow", "Studies", "GramFlowCore", "TestSupport"]),
     ]
 )

@@ -36,6 +36,11 @@ struct BifurcationCommand: ParsableCommand {
 
     func validate() throws {
         guard neurons >= 3 else { throw ValidationError("--neurons: must be at least 3 (got \(neurons))") }
+        guard compareSteps >= 1 else { throw ValidationError("--compare-steps: must be at least 1 (got \(compareSteps))") }
+        do {
+            try MemoryEstimate(bifurcationNeurons: neurons, compareSteps: compareLearningRate == nil ? nil : compareSteps,
+                               studentTeacher: studentTeacherLearningRate != nil).check()
+        } catch { throw ValidationError(usageMessage(error)) }
         guard input.isFinite && input != 0 else { throw ValidationError("--input: must be a non-zero number (got \(input))") }
         if let bad = mus.first(where: { !($0 > 0 && $0 < 1) }) {
             throw ValidationError("--mus: every μ must lie in (0, 1) (got \(bad))")
@@ -52,7 +57,6 @@ struct BifurcationCommand: ParsableCommand {
         guard studentTeacherEpochs >= 1 else { throw ValidationError("--student-teacher-epochs: must be at least 1 (got \(studentTeacherEpochs))") }
         guard compareMu > 0 && compareMu < 1 else { throw ValidationError("--compare-mu: must lie in (0, 1) (got \(compareMu))") }
         guard compareEpochs >= 1 else { throw ValidationError("--compare-epochs: must be at least 1 (got \(compareEpochs))") }
-        guard compareSteps >= 1 else { throw ValidationError("--compare-steps: must be at least 1 (got \(compareSteps))") }
         do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
     }
 

@@ -17,6 +17,7 @@ struct IntegrateCommand: ParsableCommand {
     var neurons: Int = 500
 
     func validate() throws {
+        try options.requireMemory(neurons: [neurons], theory: theory, run: .theory)
         let (config, _) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
         do { try config.requireTheoryCanFollowOptimizer() } catch { throw ValidationError(usageMessage(error)) }
     }

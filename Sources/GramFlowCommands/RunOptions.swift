@@ -56,13 +56,7 @@ struct RunOptions: ParsableArguments {
 
     /// The resolved configuration; without theory options (simulate), the map and its defaults.
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
-        var config = RunConfiguration(
-            task: task,
-            taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
-                                     pulseAmplitude: pulseAmplitude),
-            model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
-            epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
-            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
+        var config = draft(neurons: neurons, theory: theory)
         do {
             if let teacher { config.taskOptions.teacher = try readJSONNumbers(teacher, field: "teacher") }
             try config.validate()
@@ -71,6 +65,29 @@ struct RunOptions: ParsableArguments {
             throw ValidationError(usageMessage(error))
         }
         return config
+    }
+
+    /// Refuses, before anything is allocated, sizes this machine cannot hold
+    /// (`MemoryEstimate`; `concurrent` runs at once): exit 64 naming the option to lower.
+    func requireMemory(neurons: [Int], theory: TheoryOptions?, run: MemoryEstimate.Run, concurrent: Int = 1) throws {
+        for n in neurons {
+            let config = draft(neurons: n, theory: theory)
+            do {
+                try config.validateSizes()
+                try MemoryEstimate(config, run: run).times(concurrent).check()
+            } catch { throw ValidationError(usageMessage(error)) }
+        }
+    }
+
+    /// The configuration as given, unchecked.
+    private func draft(neurons: Int, theory: TheoryOptions?) -> RunConfiguration {
+        RunConfiguration(
+            task: task,
+            taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
+                                     pulseAmplitude: pulseAmplitude),
+            model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
+            epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
+            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).

@@ -15,6 +15,7 @@ struct SimulateCommand: ParsableCommand {
     var neurons: Int = 500
 
     func validate() throws {
+        try options.requireMemory(neurons: [neurons], theory: nil, run: .network)
         _ = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
     }
 

@@ -28,6 +28,7 @@ struct ValidateCommand: ParsableCommand {
     var learningRates: [Double]?
 
     func validate() throws {
+        try options.requireMemory(neurons: neurons, theory: theory, run: .validation, concurrent: isSweep ? 2 : 1)
         for n in neurons { _ = try options.resolved(neurons: n, theory: theory, defaultOut: "gramflow-validate") }
         guard seeds >= 1 else { throw ValidationError("--seeds: must be at least 1 (got \(seeds))") }
         if let rates = learningRates, let bad = rates.first(where: { !($0.isFinite && $0 > 0) }) {

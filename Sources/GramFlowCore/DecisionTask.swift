@@ -25,6 +25,11 @@ public struct DecisionTask: Task {
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
+    /// The first graded step after the stimulus is the first response readout n > (fixation + stimulus + delay)/dt.
+    public func minimumSteps(dt: Double) -> Int {
+        Int(((fixation + stimulus + delay) / dt).rounded(.down)) + 1
+    }
+
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
         let f = fixation / dt, s = (fixation + stimulus) / dt, d = (fixation + stimulus + delay) / dt

@@ -28,6 +28,13 @@ public struct FlipFlopTask: Task {
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
+    /// The first graded readout after the first pulse (at its shortest) ends and `maskAfter` has passed.
+    public func minimumSteps(dt: Double) -> Int {
+        let start = Int((firstPulse / dt).rounded())
+        let end = start + max(1, Int((pulseDuration.lowerBound / dt).rounded()))
+        return end + Int((maskAfter / dt).rounded())
+    }
+
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
         for b in 0..<trials {

@@ -8,9 +8,22 @@ public protocol Task: Sendable {
     var inputs: Int { get }
     /// O, the number of outputs.
     var outputs: Int { get }
+    /// B, the number of trials in a batch.
+    var trials: Int { get }
+    /// The fewest time steps T at which the loss can depend on the network: some
+    /// graded readout comes after an input. With h_0 = 0 the state stays 0 until the
+    /// first input, so on a shorter trial every graded output is 0 whatever the
+    /// network, and the loss and its gradient do not depend on it.
+    func minimumSteps(dt: Double) -> Int
     /// The batch for T steps of size dt. Random tasks draw from `random`, so the
     /// same seed gives the same batch to the theory and to the network.
     func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch
+}
+
+extension Task {
+    public var trials: Int { 1 }
+    /// 1: the first input comes at t = 0 and every readout is graded.
+    public func minimumSteps(dt: Double) -> Int { 1 }
 }
 
 /// One trial with the impulse x_0 = 1/dt and target y*_t = response((t−1) dt), t = 1..T.

@@ -19,6 +19,15 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         case .teacher: return ["batch", "noise", "pulse-amplitude", "teacher"]
         }
     }
+
+    /// B when `--batch` is not given.
+    public var defaultTrials: Int {
+        switch self {
+        case .filter, .oscillation: return 1
+        case .filterNoise: return 8
+        case .flipflop, .decision, .teacher: return 10
+        }
+    }
 }
 
 /// Task options as a user gives them; nil means the task's default.
@@ -78,9 +87,9 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         switch name {
         case .filter: return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2)
         case .oscillation: return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2)
-        case .filterNoise: return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1)
-        case .flipflop: return FlipFlopTask(trials: trials ?? 10)
-        case .decision: return DecisionTask(trials: trials ?? 10, noise: noise ?? 0.05)
+        case .filterNoise: return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? name.defaultTrials, noise: noise ?? 1)
+        case .flipflop: return FlipFlopTask(trials: trials ?? name.defaultTrials)
+        case .decision: return DecisionTask(trials: trials ?? name.defaultTrials, noise: noise ?? 0.05)
         case .teacher:
             throw InputError(field: "task", "the teacher task is built from the teacher's overlaps by the Studies layer")
         }

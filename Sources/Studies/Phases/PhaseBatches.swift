@@ -34,7 +34,7 @@ extension StudySpec {
         let phase = phases[i]
         if let o = phase.options, o.hasFlipFlopShape {
             let range = o.pulseDuration ?? [0.5, 0.5]
-            return FlipFlopTask(trials: o.taskOptions.trials ?? 10, pulseDuration: range[0]...range[1],
+            return FlipFlopTask(trials: o.taskOptions.trials ?? TaskName.flipflop.defaultTrials, pulseDuration: range[0]...range[1],
                                 amplitude: o.amplitude ?? 1, level: o.level ?? 0.5)
         }
         return try configuration(phase: i).makeTask()

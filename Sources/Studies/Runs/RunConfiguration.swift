@@ -47,6 +47,17 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
 
     /// Checks every field; the error names the command-line option and the fix.
     public func validate() throws(InputError) {
+        try validateSizes()
+        let task = try makeTask()
+        guard task.inputs == model.inputs && task.outputs == model.outputs else {
+            throw InputError(field: "task", "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
+        }
+        try Self.requireSteps(steps, for: task, dt: model.dt)
+    }
+
+    /// The checks that need no task: the model, epochs, η, T, N and the tolerance.
+    /// They come before any allocation (`MemoryEstimate` relies on them).
+    public func validateSizes() throws(InputError) {
         try model.validate()
         guard epochs >= 0 else { throw InputError(field: "epochs", "must be 0 or more (got \(epochs))") }
         guard learningRate.isFinite && learningRate > 0 else {
@@ -57,16 +68,21 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard flowTolerance.isFinite && flowTolerance > 0 else {
             throw InputError(field: "tolerance", "must be a positive number (got \(flowTolerance))")
         }
-        let task = try makeTask()
-        guard task.inputs == model.inputs && task.outputs == model.outputs else {
-            throw InputError(field: "task", "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
+    }
+
+    /// Refuses trials too short for the task's loss mask (`Task.minimumSteps`): on them
+    /// every graded output is 0 whatever the network, so the loss cannot change.
+    public static func requireSteps(_ steps: Int, for task: any Task, dt: Double) throws(InputError) {
+        let minimum = task.minimumSteps(dt: dt)
+        guard steps >= minimum else {
+            throw InputError(field: "steps", "the \(task.name) task grades no output after an input before step \(minimum) at dt = \(dt), so the loss could not change; use at least \(minimum) steps (got \(steps))")
         }
     }
 
     public func makeTask() throws(InputError) -> any Task {
         guard task == .teacher else { return try taskOptions.makeTask(task) }
         try taskOptions.check(task)
-        return try TeacherTask(spec: model, overlaps: taskOptions.teacher ?? [:], trials: taskOptions.trials ?? 10,
+        return try TeacherTask(spec: model, overlaps: taskOptions.teacher ?? [:], trials: taskOptions.trials ?? task.defaultTrials,
                                inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0)
     }
 

@@ -10,6 +10,12 @@ extension StudySpec {
         if start.size < model.spec.layout.dimension {
             return (["initial", "neurons"], "must be at least D = \(model.spec.layout.dimension) (got \(start.size))")
         }
+        do throws(InputError) { try MemoryEstimate(study: self).check(spelling: { $0 == "batch" ? "trials" : $0 }) } catch {
+            let largest = phases.indices.max { (phases[$0].options?.taskOptions.trials ?? 0) < (phases[$1].options?.taskOptions.trials ?? 0) }
+            let paths = ["neurons": ["initial", "neurons"], "networkNeurons": ["twins", "networkNeurons"], "steps": ["model", "steps"],
+                         "rank": ["model", "rank"], "batch": ["phases", "\((largest ?? 0) + 1)", "options", "trials"]]
+            return (paths[error.field] ?? [], error.message)
+        }
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
                 return (["initial", "overlaps"], "\(error)")
@@ -35,7 +41,12 @@ extension StudySpec {
             if phase.options?.hasFlipFlopShape == true && phase.task != .flipflop {
                 return (at + ["options"], "pulseDuration, amplitude and level are flip-flop options")
             }
-            do throws(InputError) { try configuration(phase: i).validate() } catch {
+            do throws(InputError) {
+                // T is checked against the phase's own task (the flip-flop variant has its own pulses):
+                do throws(InputError) { try configuration(phase: i).validate() } catch where error.field == "steps" {}
+                try RunConfiguration.requireSteps(model.trialSteps, for: task(phase: i), dt: model.spec.dt)
+            } catch {
+                if error.field == "steps" { return (["model", "steps"], "\(name(phase: i)) (\(phase.task.rawValue)): \(error.message)") }
                 let field = ["lr": "lr", "epochs": "epochs", "task": "task"][error.field] ?? "options"
                 return (at + [field], error.description)
             }
