@@ -8,16 +8,13 @@ struct DeriveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "derive",
         abstract: "Write out the overlap equations symbolically: reduced dynamics, visible overlaps, flow, exact map, Ḡ, invariants.",
-        discussion: "Prints to standard output, or writes --out FILE (replaced whole, never half-written).")
+        discussion: "Prints to standard output, or writes --out FILE (replaced whole, never half-written). D = K + 2R + O may be at most \(DeriveCommand.largestDimension): the invariants grow as D⁴ terms.")
 
-    @Option(help: "Rank R of the connectivity (≥ 1; K + 2R + O ≤ \(DeriveCommand.largestDimension)).")
-    var rank: Int = 1
+    @OptionGroup var model: ModelOptions
     @Option(help: "Number K of inputs (≥ 1).")
     var inputs: Int = 1
     @Option(help: "Number O of outputs (≥ 1).")
     var outputs: Int = 1
-    @Option(help: "Nonlinearity φ: linear, tanh, erf or relu.")
-    var phi: Nonlinearity = .linear
     @Option(help: "Output format: markdown, latex, json or sympy.")
     var format: DerivationFormat = .markdown
     @Option(help: ArgumentHelp("Write the document to this file instead of standard output.", valueName: "file"))
@@ -28,10 +25,10 @@ struct DeriveCommand: ParsableCommand {
     static let largestDimension = 16
 
     func validate() throws {
-        for (name, value) in [("rank", rank), ("inputs", inputs), ("outputs", outputs)] {
+        for (name, value) in [("rank", model.rank), ("inputs", inputs), ("outputs", outputs)] {
             guard value >= 1 else { throw ValidationError("--\(name): must be at least 1 (got \(value))") }
         }
-        let dimension = inputs + 2 * rank + outputs
+        let dimension = inputs + 2 * model.rank + outputs
         guard dimension <= DeriveCommand.largestDimension else {
             throw ValidationError("--rank: D = K + 2R + O = \(dimension) exceeds \(DeriveCommand.largestDimension); "
                 + "lower --rank, --inputs or --outputs (the invariants grow as D⁴ terms)")
@@ -49,7 +46,7 @@ struct DeriveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let text = Derivation(inputs: inputs, rank: rank, outputs: outputs, nonlinearity: phi).rendered(as: format)
+        let text = Derivation(inputs: inputs, rank: model.rank, outputs: outputs, nonlinearity: model.phi).rendered(as: format)
         guard let out else { print(text, terminator: ""); return }
         do {
             // .atomic writes a temporary file beside the target and renames it into place.

@@ -26,14 +26,14 @@ struct IntegrateCommand: ParsableCommand {
         let (config, path) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
         try withOutputFolder(path) { folder in
             let result = try Runs.theory(config, initial: try InitialState.overlaps(config),
-                                         recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
+                                         recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet)
             let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
-                                               into: folder, plot: options.plot)
+                                               into: folder, plot: options.output.plot)
             return Finished(outcomes: [result.outcome], summary: """
             theory (\(config.update.rawValue)): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json\(options.output.plot ? " and figures" : "")
             """)
         }
     }

@@ -8,10 +8,7 @@ import Studies
 struct RunOptions: ParsableArguments {
     @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision or teacher.")
     var task: TaskName = .filter
-    @Option(help: "Rank R of the connectivity (≥ 1).")
-    var rank: Int = 1
-    @Option(help: "Nonlinearity φ: linear, tanh, erf (erf(√π x/2)) or relu; the readout is ψ = φ when nonlinear.")
-    var phi: Nonlinearity = .linear
+    @OptionGroup var model: ModelOptions
     @Option(help: "Number of training epochs.")
     var epochs: Int = 2000
     @Option(name: .customLong("lr"), help: "Learning rate η (the network's step is N·η).")
@@ -45,14 +42,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
     var overlaps: String?
-    @Option(help: ArgumentHelp("Output folder (replaced if it holds a previous GramFlow output).", valueName: "dir"))
-    var out: String?
     @Option(name: .customLong("record-every"), help: ArgumentHelp("Write every K-th epoch's row to trajectory.csv (and the last); the invariant drift is still taken over every epoch.", valueName: "K"))
     var recordEvery: Int = 1
-    @Flag(help: "Draw PNG figures of the loss and the overlaps with gnuplot.")
-    var plot = false
-    @Flag(help: "No progress on standard error.")
-    var quiet = false
+    @OptionGroup var output: OutputOptions
 
     /// The resolved configuration; without theory options (simulate), the map and its defaults.
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
@@ -85,7 +77,7 @@ struct RunOptions: ParsableArguments {
             task: task,
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
                                      pulseAmplitude: pulseAmplitude),
-            model: ModelSpec(inputs: 1, rank: rank, outputs: 1, dt: dt, tau: tau, nonlinearity: phi),
+            model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
             update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
     }
@@ -99,9 +91,7 @@ struct RunOptions: ParsableArguments {
     /// Checks the output folder can be written, before any work.
     func checkOutput(default name: String) throws -> String {
         guard recordEvery >= 1 else { throw ValidationError("--record-every: must be at least 1 (got \(recordEvery))") }
-        let path = out ?? name
-        do { try OutputFolder.check(path) } catch { throw ValidationError(usageMessage(error)) }
-        return path
+        return try output.checked(default: name)
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {

@@ -23,14 +23,14 @@ struct SimulateCommand: ParsableCommand {
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
         try withOutputFolder(path) { folder in
             let result = try Runs.network(config, initial: try InitialState.network(config),
-                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
+                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet)
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
-                                               into: folder, plot: options.plot)
+                                               into: folder, plot: options.output.plot)
             return Finished(outcomes: [result.outcome], summary: """
             network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json\(options.output.plot ? " and figures" : "")
             """)
         }
     }

@@ -18,20 +18,18 @@ struct StudyCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The study file (YAML).", valueName: "file"))
     var file: String
-    @Option(help: ArgumentHelp("Output folder (replaced if it holds a previous GramFlow output).", valueName: "dir"))
-    var out: String = "gramflow-study"
+    @OptionGroup var output: OutputOptions
     @Flag(help: "Continue a stopped `phases` study from its last completed phase (in .DIR.partial).")
     var resume = false
-    @Flag(help: "Draw PNG figures with gnuplot.")
-    var plot = false
-    @Flag(help: "No progress on standard error.")
-    var quiet = false
+    private var out: String { output.out ?? "gramflow-study" }
+    private var plot: Bool { output.plot }
+    private var quiet: Bool { output.quiet }
     @Option(name: .customLong("stop-after-phase"), help: .hidden)
     var stopAfterPhase: Int?
 
     func validate() throws {
         _ = try loadSpec()
-        do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
+        _ = try output.checked(default: "gramflow-study")
         if let stop = stopAfterPhase, stop < 1 { throw ValidationError("--stop-after-phase: must be at least 1") }
     }
 

@@ -45,18 +45,18 @@ struct ValidateCommand: ParsableCommand {
             let every = options.recordEvery
             let (theoryResult, simulated) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
                                                           network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
-                                                          progress: !options.quiet)
+                                                          progress: !options.output.quiet)
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
-                                                     into: folder, subfolder: "theory/", plot: options.plot)
+                                                     into: folder, subfolder: "theory/", plot: options.output.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,
-                                                      into: folder, subfolder: "network/", plot: options.plot)
+                                                      into: folder, subfolder: "network/", plot: options.output.plot)
             let deviation = try TrajectoryDeviation(folder.path("theory/trajectory.csv"), folder.path("network/trajectory.csv"),
                                                     deviationFile: folder.path("deviation.csv"))
             let report = ValidationReport(config: config, theory: theoryResult, network: simulated, deviation: deviation,
                                           theoryManifest: theoryManifest, networkManifest: networkManifest)
             try folder.write(report.markdown, to: "report.md")
             try folder.write(report.json, to: "report.json")
-            if options.plot {
+            if options.output.plot {
                 try Plotting.plotDeviation(in: folder.staging, title: "theory vs network, N = \(config.neurons)")
             }
             return Finished(outcomes: [theoryResult.outcome, simulated.outcome], summary: """
@@ -66,7 +66,7 @@ struct ValidateCommand: ParsableCommand {
               max |L_theory − L_network| = \(short(report.maxLossDeviation))
               loss \(short(theoryManifest.initialLoss)) → \(short(theoryManifest.finalLoss))
               expected: \(report.expectation)
-            wrote \(path)/report.md, report.json, deviation.csv, theory/, network/\(options.plot ? " and figures" : "")
+            wrote \(path)/report.md, report.json, deviation.csv, theory/, network/\(options.output.plot ? " and figures" : "")
             """)
         }
     }
@@ -74,7 +74,7 @@ struct ValidateCommand: ParsableCommand {
     /// Every (η, N, seed) point, then the scaling report.
     private func runSweep(_ base: RunConfiguration, path: String) throws {
         let rates = learningRates ?? [base.learningRate]
-        let quiet = options.quiet
+        let quiet = options.output.quiet
         var failed: [SweepPoint] = []
         try withOutputFolder(path) { folder in
             let start = Date()
@@ -88,7 +88,7 @@ struct ValidateCommand: ParsableCommand {
             try folder.write(report.json, to: "report.json")
             try folder.write(report.pointsCSV, to: "sweep.csv")
             try folder.write(report.rowsCSV, to: "scaling.csv")
-            if options.plot {
+            if options.output.plot {
                 try Plotting.plotScaling(in: folder.staging, learningRates: rates,
                                          title: "\(base.task.rawValue), φ = \(base.model.nonlinearity.rawValue): theory vs network")
             }
@@ -97,7 +97,7 @@ struct ValidateCommand: ParsableCommand {
             for e in report.exponents {
                 summary += "  η = \(e.learningRate), \(e.metric): deviation ∝ N^b, b = \(short(e.spread.mean)) ± \(short(e.spread.standardDeviation)) over \(e.spread.count) seed(s)\n"
             }
-            summary += "wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.plot ? " and figures" : "")"
+            summary += "wrote \(path)/report.md, report.json, sweep.csv, scaling.csv\(options.output.plot ? " and figures" : "")"
             failed = points.filter { !$0.completed }
             return Finished(summary: summary)
         }

@@ -6,7 +6,7 @@ final class BifurcationCommandTests: XCTestCase {
     func testReducedSweepWritesTableAndReport() throws {
         let runner = try CommandRunner()
         defer { runner.cleanUp() }
-        let result = try runner.run(["bifurcation", "--neurons", "40", "--mus", "0.1,0.001", "--out", "b", "--quiet"])
+        let result = try runner.run(["bifurcation", "collapse", "--neurons", "40", "--mus", "0.1,0.001", "--out", "b", "--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let csv = try String(contentsOf: runner.directory.appendingPathComponent("b/sweep.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
