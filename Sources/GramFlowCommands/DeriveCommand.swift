@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GramFlowCore
+import Studies
 import Symbolic
 
 /// `gramflow derive`: the overlap equations of one case, written out exactly.
@@ -10,11 +11,11 @@ struct DeriveCommand: ParsableCommand {
         abstract: "Write out the overlap equations symbolically: reduced dynamics, visible overlaps, flow, exact map, Ḡ, invariants.",
         discussion: "Prints to standard output, or writes --out FILE (replaced whole, never half-written).")
 
-    @Option(help: "Rank R of the connectivity (≥ 1; K + 2R + O ≤ \(DeriveCommand.largestDimension)).")
+    @Option(parsing: .unconditional, help: "Rank R of the connectivity (≥ 1; K + 2R + O ≤ \(DeriveCommand.largestDimension)).")
     var rank: Int = 1
-    @Option(help: "Number K of inputs (≥ 1).")
+    @Option(parsing: .unconditional, help: "Number K of inputs (≥ 1).")
     var inputs: Int = 1
-    @Option(help: "Number O of outputs (≥ 1).")
+    @Option(parsing: .unconditional, help: "Number O of outputs (≥ 1).")
     var outputs: Int = 1
     @Option(help: "Nonlinearity φ: linear, tanh, erf or relu.")
     var phi: Nonlinearity = .linear
@@ -37,8 +38,11 @@ struct DeriveCommand: ParsableCommand {
                 + "lower --rank, --inputs or --outputs (the invariants grow as D⁴ terms)")
         }
         if let out {
-            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue {
+                throw ValidationError("--out: \(out) is a folder; give the path of a file to write (inside it, for example)")
+            }
+            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
                 throw ValidationError("--out: the parent folder \(parent) does not exist; create it first")
             }
@@ -55,7 +59,7 @@ struct DeriveCommand: ParsableCommand {
             // .atomic writes a temporary file beside the target and renames it into place.
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            printError("error: cannot write \(out): \(error.localizedDescription)")
+            printError("error: " + FileErrors.message(error, path: out))
             throw ExitCode.failure
         }
     }
