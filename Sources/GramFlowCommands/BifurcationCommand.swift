@@ -14,22 +14,22 @@ struct BifurcationCommand: ParsableCommand {
         (and DIR/collapse.png with --plot).
         """)
 
-    @Option(help: "Number of neurons N.") var neurons: Int = 300
-    @Option(help: "Seed of the Gaussian vectors.") var seed: UInt64 = 1
-    @Option(help: "Constant input x (small: it selects a branch and sets h* ≠ 0).") var input: Double = 1e-6
-    @Option(help: ArgumentHelp("Distances μ to the pitchfork (comma-separated, each in (0, 1)).", valueName: "μ[,μ…]"),
+    @Option(parsing: .unconditional, help: "Number of neurons N.") var neurons: Int = 300
+    @Option(parsing: .unconditional, help: "Seed of the Gaussian vectors.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Constant input x (small: it selects a branch and sets h* ≠ 0).") var input: Double = 1e-6
+    @Option(parsing: .unconditional, help: ArgumentHelp("Distances μ to the pitchfork (comma-separated, each in (0, 1)).", valueName: "μ[,μ…]"),
             transform: { try parseList($0, option: "mus", Double.init) })
     var mus: [Double] = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
     @Option(help: "Nonlinearity φ: erf or tanh (odd, φ'(0) = 1).") var phi: Nonlinearity = .erf
-    @Option(name: .customLong("compare-lr"), help: "Also train a student at --compare-mu by GD and by the low-rank natural gradient at this η (network step N·η).")
+    @Option(name: .customLong("compare-lr"), parsing: .unconditional, help: "Also train a student at --compare-mu by GD and by the low-rank natural gradient at this η (network step N·η).")
     var compareLearningRate: Double?
-    @Option(name: .customLong("compare-mu"), help: "Distance μ of the student in the optimiser comparison (teacher at μ/2).") var compareMu: Double = 0.02
-    @Option(name: .customLong("compare-epochs"), help: "Epochs of the optimiser comparison.") var compareEpochs: Int = 100
-    @Option(name: .customLong("compare-input"), help: "Constant input of the optimiser comparison.") var compareInput: Double = 0.1
-    @Option(name: .customLong("compare-steps"), help: "Time steps T of the optimiser comparison (dt = 0.5, τ = 1).") var compareSteps: Int = 40
-    @Option(name: .customLong("student-teacher-lr"), help: "Also train a student (σ_vu < 1) on a bistable teacher (σ_vu > 1) by GD at this η and report the crossing and effective-rank-drop epochs.")
+    @Option(name: .customLong("compare-mu"), parsing: .unconditional, help: "Distance μ of the student in the optimiser comparison (teacher at μ/2).") var compareMu: Double = 0.02
+    @Option(name: .customLong("compare-epochs"), parsing: .unconditional, help: "Epochs of the optimiser comparison.") var compareEpochs: Int = 100
+    @Option(name: .customLong("compare-input"), parsing: .unconditional, help: "Constant input of the optimiser comparison.") var compareInput: Double = 0.1
+    @Option(name: .customLong("compare-steps"), parsing: .unconditional, help: "Time steps T of the optimiser comparison (dt = 0.5, τ = 1).") var compareSteps: Int = 40
+    @Option(name: .customLong("student-teacher-lr"), parsing: .unconditional, help: "Also train a student (σ_vu < 1) on a bistable teacher (σ_vu > 1) by GD at this η and report the crossing and effective-rank-drop epochs.")
     var studentTeacherLearningRate: Double?
-    @Option(name: .customLong("student-teacher-epochs"), help: "Epochs of the student–teacher run.") var studentTeacherEpochs: Int = 200
+    @Option(name: .customLong("student-teacher-epochs"), parsing: .unconditional, help: "Epochs of the student–teacher run.") var studentTeacherEpochs: Int = 200
     @Option(help: "Output folder.") var out: String = "gramflow-bifurcation"
     @Flag(help: "Draw collapse.png with gnuplot.") var plot = false
     @Flag(help: "Print nothing but errors.") var quiet = false
