@@ -56,7 +56,7 @@ struct RunOptions: ParsableArguments {
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
         var config = draft(neurons: neurons, theory: theory)
         do {
-            if let teacher { config.taskOptions.teacher = try readJSONNumbers(teacher, field: "teacher") }
+            if let teacher { config.taskOptions.teacher = try JSONNumbersFile.read(teacher, field: "teacher") }
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
         } catch let error as InputError {
@@ -102,18 +102,8 @@ struct RunOptions: ParsableArguments {
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {
-        let values = try readJSONNumbers(path, field: "overlaps")
+        let values = try JSONNumbersFile.read(path, field: "overlaps")
         _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
-        return values
-    }
-
-    private func readJSONNumbers(_ path: String, field: String) throws(InputError) -> [String: Double] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(field: field, "cannot read \(path); give the path of a JSON file")
-        }
-        guard let values = try? JSONDecoder().decode([String: Double].self, from: data) else {
-            throw InputError(field: field, "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
-        }
         return values
     }
 }
