@@ -108,7 +108,7 @@ struct ValidateCommand: ParsableCommand {
 
 /// "250,500,1000" → [250, 500, 1000]; the error names the option.
 func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
-    let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     let values = items.compactMap(parse)
     guard !items.isEmpty, values.count == items.count else {
         throw ValidationError("--\(option): expected a comma-separated list of numbers (got '\(text)')")
