@@ -42,6 +42,11 @@ struct DeriveCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue {
                 throw ValidationError("--out: \(out) is a folder; give the path of a file to write (inside it, for example)")
             }
+            // The file is replaced by renaming a new one onto it: never onto a device, pipe or socket.
+            if let type = (try? FileManager.default.attributesOfItem(atPath: out))?[.type] as? FileAttributeType,
+               type != .typeRegular && type != .typeSymbolicLink {
+                throw ValidationError("--out: \(out) is not a regular file; give the path of a file, or omit --out to print")
+            }
             let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
                 throw ValidationError("--out: the parent folder \(parent) does not exist; create it first")
