@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GramFlowCore
+import Studies
 import Symbolic
 
 /// `gramflow derive`: the overlap equations of one case, written out exactly.
@@ -11,9 +12,9 @@ struct DeriveCommand: ParsableCommand {
         discussion: "Prints to standard output, or writes --out FILE (replaced whole, never half-written). D = K + 2R + O may be at most \(DeriveCommand.largestDimension): the invariants grow as D⁴ terms.")
 
     @OptionGroup var model: ModelOptions
-    @Option(help: "Number K of inputs (≥ 1).")
+    @Option(parsing: .unconditional, help: "Number K of inputs (≥ 1).")
     var inputs: Int = 1
-    @Option(help: "Number O of outputs (≥ 1).")
+    @Option(parsing: .unconditional, help: "Number O of outputs (≥ 1).")
     var outputs: Int = 1
     @Option(help: "Output format: markdown, latex, json or sympy.")
     var format: DerivationFormat = .markdown
@@ -34,8 +35,16 @@ struct DeriveCommand: ParsableCommand {
                 + "lower --rank, --inputs or --outputs (the invariants grow as D⁴ terms)")
         }
         if let out {
-            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: out, isDirectory: &isFolder), isFolder.boolValue {
+                throw ValidationError("--out: \(out) is a folder; give the path of a file to write (inside it, for example)")
+            }
+            // The file is replaced by renaming a new one onto it: never onto a device, pipe or socket.
+            if let type = (try? FileManager.default.attributesOfItem(atPath: out))?[.type] as? FileAttributeType,
+               type != .typeRegular && type != .typeSymbolicLink {
+                throw ValidationError("--out: \(out) is not a regular file; give the path of a file, or omit --out to print")
+            }
+            let parent = URL(fileURLWithPath: out).deletingLastPathComponent().path
             guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
                 throw ValidationError("--out: the parent folder \(parent) does not exist; create it first")
             }
@@ -52,7 +61,7 @@ struct DeriveCommand: ParsableCommand {
             // .atomic writes a temporary file beside the target and renames it into place.
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            printError("error: cannot write \(out): \(error.localizedDescription)")
+            printError("error: " + FileErrors.message(error, path: out))
             throw ExitCode.failure
         }
     }

@@ -13,7 +13,7 @@ struct IntegrateCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
     @OptionGroup var theory: TheoryOptions
-    @Option(help: "Network size N at which the initial overlaps are sampled.")
+    @Option(parsing: .unconditional, help: "Network size N at which the initial overlaps are sampled.")
     var neurons: Int = 500
 
     func validate() throws {

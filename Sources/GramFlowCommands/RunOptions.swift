@@ -9,30 +9,30 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision or teacher.")
     var task: TaskName = .filter
     @OptionGroup var model: ModelOptions
-    @Option(help: "Number of training epochs.")
+    @Option(parsing: .unconditional, help: "Number of training epochs.")
     var epochs: Int = 2000
-    @Option(name: .customLong("lr"), help: "Learning rate η (the network's step is N·η).")
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η (the network's step is N·η).")
     var learningRate: Double = 5e-3
-    @Option(help: "Euler time step dt.")
+    @Option(parsing: .unconditional, help: "Euler time step dt.")
     var dt: Double = 0.05
-    @Option(help: "Time constant τ (α = dt/τ).")
+    @Option(parsing: .unconditional, help: "Time constant τ (α = dt/τ).")
     var tau: Double = 1
-    @Option(help: "Time steps T per trial.")
+    @Option(parsing: .unconditional, help: "Time steps T per trial.")
     var steps: Int = 400
-    @Option(help: "Random seed (initial vectors and task batches).")
+    @Option(parsing: .unconditional, help: "Random seed (initial vectors and task batches).")
     var seed: UInt64 = 1
 
-    @Option(help: "Task gain a (filter, filter-noise; default 1).")
+    @Option(parsing: .unconditional, help: "Task gain a (filter, filter-noise; default 1).")
     var gain: Double?
-    @Option(help: "Task decay rate c (default 0.2 for the filters, 0.3 for oscillation).")
+    @Option(parsing: .unconditional, help: "Task decay rate c (default 0.2 for the filters, 0.3 for oscillation).")
     var decay: Double?
-    @Option(help: "Oscillation angular frequency ω (default 2).")
+    @Option(parsing: .unconditional, help: "Oscillation angular frequency ω (default 2).")
     var frequency: Double?
-    @Option(help: "Trials per batch (filter-noise 8, flipflop, decision and teacher 10).")
+    @Option(parsing: .unconditional, help: "Trials per batch (filter-noise 8, flipflop, decision and teacher 10).")
     var batch: Int?
-    @Option(help: "Input noise σ (filter-noise 1, decision 0.05, teacher 1.5).")
+    @Option(parsing: .unconditional, help: "Input noise σ (filter-noise 1, decision 0.05, teacher 1.5).")
     var noise: Double?
-    @Option(name: .customLong("pulse-amplitude"), help: "Teacher task: amplitude of flip-flop pulses added to its input (default 0).")
+    @Option(name: .customLong("pulse-amplitude"), parsing: .unconditional, help: "Teacher task: amplitude of flip-flop pulses added to its input (default 0).")
     var pulseAmplitude: Double?
     @Option(help: ArgumentHelp("Teacher task: JSON file of the teacher's overlaps (its loss-visible ones at least).", valueName: "file"))
     var teacher: String?
@@ -50,7 +50,7 @@ struct RunOptions: ParsableArguments {
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
         var config = draft(neurons: neurons, theory: theory)
         do {
-            if let teacher { config.taskOptions.teacher = try readJSONNumbers(teacher, field: "teacher") }
+            if let teacher { config.taskOptions.teacher = try JSONNumbersFile.read(teacher, field: "teacher") }
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
         } catch let error as InputError {
@@ -95,18 +95,8 @@ struct RunOptions: ParsableArguments {
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {
-        let values = try readJSONNumbers(path, field: "overlaps")
+        let values = try JSONNumbersFile.read(path, field: "overlaps")
         _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
-        return values
-    }
-
-    private func readJSONNumbers(_ path: String, field: String) throws(InputError) -> [String: Double] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(field: field, "cannot read \(path); give the path of a JSON file")
-        }
-        guard let values = try? JSONDecoder().decode([String: Double].self, from: data) else {
-            throw InputError(field: field, "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
-        }
         return values
     }
 }
@@ -115,7 +105,7 @@ struct RunOptions: ParsableArguments {
 struct TheoryOptions: ParsableArguments {
     @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG).")
     var update: OverlapUpdate = .map
-    @Option(help: "Local error tolerance of the flow's ODE solver (absolute and relative).")
+    @Option(parsing: .unconditional, help: "Local error tolerance of the flow's ODE solver (absolute and relative).")
     var tolerance: Double = 1e-12
 }
 

@@ -11,7 +11,7 @@ struct SimulateCommand: ParsableCommand {
         abstract: "Train a finite low-rank network by gradient descent and record its overlaps every epoch.")
 
     @OptionGroup var options: RunOptions
-    @Option(help: "Number of neurons N.")
+    @Option(parsing: .unconditional, help: "Number of neurons N.")
     var neurons: Int = 500
 
     func validate() throws {

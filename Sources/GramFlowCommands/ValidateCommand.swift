@@ -18,12 +18,12 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var options: RunOptions
     @OptionGroup var theory: TheoryOptions
-    @Option(help: ArgumentHelp("Number of neurons N, or a comma-separated list for a sweep (250,500,1000).", valueName: "N[,N…]"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Number of neurons N, or a comma-separated list for a sweep (250,500,1000).", valueName: "N[,N…]"),
             transform: { try parseList($0, option: "neurons", Int.init) })
     var neurons: [Int] = [500]
-    @Option(help: "Number of seeds per point (seed, seed+1, …).")
+    @Option(parsing: .unconditional, help: "Number of seeds per point (seed, seed+1, …).")
     var seeds: Int = 1
-    @Option(name: .customLong("lr-sweep"), help: ArgumentHelp("Learning rates to sweep instead of --lr (comma-separated).", valueName: "η[,η…]"),
+    @Option(name: .customLong("lr-sweep"), parsing: .unconditional, help: ArgumentHelp("Learning rates to sweep instead of --lr (comma-separated).", valueName: "η[,η…]"),
             transform: { try parseList($0, option: "lr-sweep", Double.init) })
     var learningRates: [Double]?
 
@@ -113,7 +113,7 @@ struct ValidateCommand: ParsableCommand {
 
 /// "250,500,1000" → [250, 500, 1000]; the error names the option.
 func parseList<T>(_ text: String, option: String, _ parse: (String) -> T?) throws -> [T] {
-    let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
     let values = items.compactMap(parse)
     guard !items.isEmpty, values.count == items.count else {
         throw ValidationError("--\(option): expected a comma-separated list of numbers (got '\(text)')")

@@ -1,3 +1,3 @@
 import GramFlowCommands
 
-GramFlowCommand.main()
+GramFlowCommand.start()

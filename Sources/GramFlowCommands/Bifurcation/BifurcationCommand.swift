@@ -13,8 +13,8 @@ struct BifurcationCommand: ParsableCommand {
 
 /// The network every bifurcation subcommand builds.
 struct PitchforkOptions: ParsableArguments {
-    @Option(help: "Number of neurons N (≥ 3).") var neurons: Int = 300
-    @Option(help: "Seed of the Gaussian vectors.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Number of neurons N (≥ 3).") var neurons: Int = 300
+    @Option(parsing: .unconditional, help: "Seed of the Gaussian vectors.") var seed: UInt64 = 1
 
     func check() throws {
         guard neurons >= 3 else { throw ValidationError("--neurons: must be at least 3 (got \(neurons))") }

@@ -11,8 +11,8 @@ struct CollapseCommand: ParsableCommand {
         discussion: "Under a tiny constant input, for each μ the fixed-point sNTK Θ_∞ = J_∞J_∞ᵀ (N×N, full spectrum). Writes DIR/sweep.csv and DIR/report.md (and DIR/collapse.png with --plot).")
 
     @OptionGroup var network: PitchforkOptions
-    @Option(help: "Constant input x (small: it selects a branch and sets h* ≠ 0).") var input: Double = 1e-6
-    @Option(help: ArgumentHelp("Distances μ to the pitchfork (comma-separated, each in (0, 1)).", valueName: "μ[,μ…]"),
+    @Option(parsing: .unconditional, help: "Constant input x (small: it selects a branch and sets h* ≠ 0).") var input: Double = 1e-6
+    @Option(parsing: .unconditional, help: ArgumentHelp("Distances μ to the pitchfork (comma-separated, each in (0, 1)).", valueName: "μ[,μ…]"),
             transform: { try parseList($0, option: "mus", Double.init) })
     var mus: [Double] = [0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
     @Option(help: "Nonlinearity φ: erf or tanh (odd, φ'(0) = 1).") var phi: Nonlinearity = .erf

@@ -10,11 +10,11 @@ struct CompareOptimizersCommand: ParsableCommand {
         discussion: "The student is at distance μ, the teacher at μ/2 (reaching it moves along the stiff, near-bifurcation direction); both optimisers start from the same student. Writes DIR/optimizers.csv and DIR/report.md (and DIR/optimizers.png with --plot).")
 
     @OptionGroup var network: PitchforkOptions
-    @Option(name: .customLong("lr"), help: "Learning rate η (network step N·η).") var learningRate: Double = 1
-    @Option(help: "Distance μ of the student (teacher at μ/2), in (0, 1).") var mu: Double = 0.02
-    @Option(help: "Epochs of each optimiser.") var epochs: Int = 100
-    @Option(help: "Constant input x of the trials.") var input: Double = 0.1
-    @Option(help: "Time steps T of a trial (dt = 0.5, τ = 1).") var steps: Int = 40
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η (network step N·η).") var learningRate: Double = 1
+    @Option(parsing: .unconditional, help: "Distance μ of the student (teacher at μ/2), in (0, 1).") var mu: Double = 0.02
+    @Option(parsing: .unconditional, help: "Epochs of each optimiser.") var epochs: Int = 100
+    @Option(parsing: .unconditional, help: "Constant input x of the trials.") var input: Double = 0.1
+    @Option(parsing: .unconditional, help: "Time steps T of a trial (dt = 0.5, τ = 1).") var steps: Int = 40
     @OptionGroup var output: OutputOptions
 
     func validate() throws {

@@ -10,8 +10,8 @@ struct StudentTeacherCommand: ParsableCommand {
         discussion: "Per epoch: the latent eigenvalue at κ = 0 (theory, measured overlaps) and the participation ratio of the fixed-point sNTK. Writes DIR/student-teacher.csv and DIR/report.md (and DIR/student-teacher.png with --plot).")
 
     @OptionGroup var network: PitchforkOptions
-    @Option(name: .customLong("lr"), help: "Learning rate η of GD (network step N·η).") var learningRate: Double = 5e-4
-    @Option(help: "Epochs.") var epochs: Int = 200
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Learning rate η of GD (network step N·η).") var learningRate: Double = 5e-4
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 200
     @OptionGroup var output: OutputOptions
 
     func validate() throws {

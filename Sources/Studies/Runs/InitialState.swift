@@ -45,11 +45,41 @@ public enum InitialState {
         guard missing.isEmpty else {
             throw InputError(field: "overlaps", "missing \(missing.count) overlap(s): \(missing.joined(separator: ", ")); give all \(layout.overlapNames.count)")
         }
+        try requirePositiveSemiDefinite(S, field: "overlaps")
+        return S
+    }
+
+    /// Refuses overlaps that no vectors have: S must be positive semi-definite (to rounding).
+    static func requirePositiveSemiDefinite(_ S: Matrix, field: String, what: String = "the overlap matrix") throws {
+        guard S.rows > 0 else { return }
         let smallest = try SymmetricEigen(S).values.first ?? 0
         let scale = max(1, S.maxAbs)
         guard smallest >= -1e-12 * scale else {
-            throw InputError(field: "overlaps", "the overlap matrix is not positive semi-definite (smallest eigenvalue \(smallest)); no vectors have these overlaps. Fix the values so that S is a Gram matrix")
+            throw InputError(field: field, "\(what) is not positive semi-definite (smallest eigenvalue \(smallest)); no vectors have these overlaps. Fix the values so that S is a Gram matrix")
         }
-        return S
+    }
+
+    /// A teacher's overlaps (`--teacher`, a study's `teacher:`), which may give only the
+    /// loss-visible ones: each overlap at most once, and the given ones realisable. Checked
+    /// on the block of the vectors whose overlaps with each other are all given (all of S
+    /// when every overlap is given), which must be positive semi-definite: a necessary
+    /// condition for vectors to exist. Unknown names are left to `TeacherTask`.
+    public static func checkTeacher(_ given: [String: Double], layout: VectorLayout) throws {
+        let D = layout.dimension
+        var S = Matrix(rows: D, cols: D)
+        var known = Set<Int>()
+        for (name, value) in given {
+            guard let (a, b) = layout.pair(ofOverlap: name) else { continue }
+            guard known.insert(a * D + b).inserted else {
+                throw InputError(field: "teacher", "overlap \(layout.vectorNames[a]).\(layout.vectorNames[b]) is given twice")
+            }
+            known.insert(b * D + a)
+            S[a, b] = value; S[b, a] = value
+        }
+        var block: [Int] = []
+        for a in 0..<D where known.contains(a * D + a) && block.allSatisfy({ known.contains(a * D + $0) }) { block.append(a) }
+        let names = block.map { layout.vectorNames[$0] }.joined(separator: ", ")
+        try requirePositiveSemiDefinite(S.selecting(rows: block, cols: block), field: "teacher",
+                                        what: "the teacher's overlap matrix of \(names)")
     }
 }

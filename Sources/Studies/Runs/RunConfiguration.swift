@@ -53,6 +53,11 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
             throw InputError(field: "task", "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
         }
         try Self.requireSteps(steps, for: task, dt: model.dt)
+        if self.task == .teacher {
+            do { try InitialState.checkTeacher(taskOptions.teacher ?? [:], layout: model.layout) }
+            catch let error as InputError { throw error }
+            catch { throw InputError(field: "teacher", "the teacher's overlaps could not be checked: \(error)") }
+        }
     }
 
     /// The checks that need no task: the model, epochs, η, T, N and the tolerance.

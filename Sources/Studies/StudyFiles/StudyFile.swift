@@ -9,7 +9,8 @@ public struct StudyFileError: Error, CustomStringConvertible, Equatable {
     /// The field's path, e.g. `phases[2].epochs`.
     public let field: String
     public let message: String
-    public var description: String { "\(file):\(line): \(field): \(message)" }
+    /// `FILE:LINE: field: message`, or `FILE: message` for the file as a whole (line 0).
+    public var description: String { line > 0 ? "\(file):\(line): \(field): \(message)" : "\(file): \(message)" }
 }
 
 /// Reads and checks a study file before any work: YAML syntax, unknown keys
@@ -17,8 +18,19 @@ public struct StudyFileError: Error, CustomStringConvertible, Equatable {
 /// line), then values (`StudySpec.problem()`).
 public enum StudyFile {
     public static func load(_ path: String) throws(StudyFileError) -> StudySpec {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw StudyFileError(file: path, line: 0, field: "file", message: "cannot read \(path) as UTF-8 text")
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw StudyFileError(file: path, line: 0, field: "file", message: "the file does not exist; give the path of a study file (YAML)")
+        }
+        guard !isFolder.boolValue else {
+            throw StudyFileError(file: path, line: 0, field: "file", message: "this is a folder; give the path of a study file (YAML)")
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw StudyFileError(file: path, line: 0, field: "file", message: FileErrors.message(error, verb: "read", path: path))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw StudyFileError(file: path, line: 0, field: "file", message: "the file is not UTF-8 text; save it as UTF-8")
         }
         return try parse(text, file: path)
     }
@@ -31,6 +43,11 @@ public enum StudyFile {
             }
             root = node
         } catch let error as StudyFileError { throw error } catch {
+            if case .duplicatedKeysInMapping(let keys, let context)? = error as? YamlError {
+                let (line, field) = duplicate(keys, after: context.mark, in: text)
+                throw StudyFileError(file: file, line: line, field: field,
+                                     message: "the key is given twice (first at line \(context.mark.line)); keep one")
+            }
             let line = (error as? YamlError).flatMap(yamlLine) ?? 0
             throw StudyFileError(file: file, line: line, field: "syntax", message: "not valid YAML: \(error)")
         }
@@ -50,6 +67,20 @@ public enum StudyFile {
             throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(path), message: message)
         }
         return spec
+    }
+
+    /// The line of the second occurrence of a duplicated key (Yams marks the first): the next
+    /// line that starts with `key:` at the first one's column, after only spaces or "- ".
+    private static func duplicate(_ keys: [String], after mark: Mark, in text: String) -> (line: Int, key: String) {
+        let key = keys.first ?? "?"
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in stride(from: mark.line + 1, through: lines.count, by: 1) {
+            let line = Array(lines[number - 1])
+            guard line.count >= mark.column - 1, line.prefix(mark.column - 1).allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+            let rest = String(line.dropFirst(mark.column - 1))
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") { return (number, key) }
+        }
+        return (mark.line, key)
     }
 
     private static func yamlLine(_ error: YamlError) -> Int? {
