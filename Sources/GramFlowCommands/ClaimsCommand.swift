@@ -7,12 +7,7 @@ struct ClaimsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claims",
         abstract: "Check a validation's claims (claims.yaml) against its reports; write claims.json; exit 1 if a regression claim fails.",
-        discussion: """
-        Each claim reads one number from a JSON report in the claims file's folder and holds it to a criterion
-        written before the run. A `regression` claim that does not hold (an exactness the code promises) exits 1;
-        a `finding` is reported whichever way it falls. Prints the claims as a Markdown table and writes
-        claims.json beside the claims file (replacing only a claims.json GramFlow wrote).
-        """)
+        discussion: "Each claim reads one number from a JSON report in the claims file's folder and holds it to a criterion written before the run. A `regression` claim that does not hold (an exactness the code promises) exits 1; a `finding` is reported whichever way it falls. Prints the claims as a Markdown table and writes claims.json beside the claims file (replacing only a claims.json GramFlow wrote).")
 
     @Argument(help: ArgumentHelp("The claims file (YAML).", valueName: "file"))
     var file: String

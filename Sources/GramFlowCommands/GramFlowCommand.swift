@@ -8,13 +8,13 @@ public struct GramFlowCommand: ParsableCommand {
         commandName: "gramflow",
         abstract: "Learning dynamics of low-rank RNNs, closed on the Gram matrix of their vectors.",
         discussion: """
-        integrate  the overlap theory (exact discrete-GD map or gradient-flow ODE)
-        simulate   a finite network of N neurons trained by gradient descent
-        validate   both from the same initial overlaps, and the deviation between them
-        derive     the overlap equations written out symbolically, checked exactly
-        bifurcation  the sNTK collapse as a network approaches its pitchfork
-        study      a study file: phases of training, equivalent networks, A/B→C twins
-        claims     a validation's claims checked against its reports
+        integrate    the overlap theory (exact discrete-GD map or gradient-flow ODE)
+        simulate     a finite network of N neurons trained by gradient descent
+        validate     both from the same initial overlaps, and the deviation between them
+        derive       the overlap equations written out symbolically, checked exactly
+        bifurcation  the sNTK near a pitchfork: collapse, optimisers, student–teacher
+        study        a study file: phases of training, equivalent networks, A/B→C twins
+        claims       a validation's claims checked against its reports
         """,
         version: GramFlowVersion.current,
         subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, ClaimsCommand.self])

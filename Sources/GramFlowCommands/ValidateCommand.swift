@@ -9,12 +9,7 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Run the theory and a finite network from the same initial overlaps and report their deviation.",
-        discussion: """
-        One run writes DIR/theory/, DIR/network/, DIR/report.md, DIR/report.json and DIR/deviation.csv.
-        A sweep (several --neurons, --seeds > 1 or --lr-sweep) runs every (η, N, seed) point and writes
-        DIR/sweep.csv, DIR/scaling.csv, DIR/report.md and DIR/report.json: the deviation against N with
-        the fitted exponent of deviation ∝ N^b per seed and its spread.
-        """)
+        discussion: "One run writes DIR/theory/, DIR/network/, DIR/report.md, DIR/report.json and DIR/deviation.csv. A sweep (several --neurons, --seeds > 1 or --lr-sweep) runs every (η, N, seed) point and writes DIR/sweep.csv, DIR/scaling.csv, DIR/report.md and DIR/report.json: the deviation against N with the fitted exponent of deviation ∝ N^b per seed and its spread.")
 
     @OptionGroup var options: RunOptions
     @OptionGroup var theory: TheoryOptions
