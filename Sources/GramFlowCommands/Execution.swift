@@ -33,7 +33,7 @@ func withOutputFolder(_ path: String, _ body: (OutputFolder) throws -> Finished)
         throw ExitCode.failure
     } catch {
         folder.discard()
-        printError("error: \(error)")
+        printError("error: \(failureMessage(error, output: path))")
         throw ExitCode.failure
     }
     try commit(folder, path)
@@ -64,9 +64,18 @@ private func commit(_ folder: OutputFolder, _ path: String) throws {
         printError("error: --out: \(error.message)")
         throw ExitCode.failure
     } catch {
-        printError("error: could not move the output into \(path) (\(error)); it is in \(folder.staging.path)")
+        printError("error: could not move the output into \(path) (\(FileErrors.reason(error, path: path))); it is in \(folder.staging.path)")
         throw ExitCode.failure
     }
+}
+
+/// One sentence for a failed run: a file error names the file and its cause, anything else says itself.
+func failureMessage(_ error: any Error, output path: String) -> String {
+    if let cocoa = error as? CocoaError {
+        return FileErrors.message(error, path: cocoa.filePath ?? path)
+    }
+    if error is POSIXError { return FileErrors.message(error, path: path) }
+    return "\(error)"
 }
 
 /// "1.234e-05" style numbers for summaries.

@@ -87,7 +87,7 @@ struct StudyCommand: ParsableCommand {
             throw ExitCode.failure
         } catch {
             folder.keepForResume()
-            printError("error: \(error) (\(kept); rerun with --resume)")
+            printError("error: \(failureMessage(error, output: folder.staging.path)) (\(kept); rerun with --resume)")
             throw ExitCode.failure
         }
         print("study \(spec.title ?? file): \(spec.phases.count) phases; wrote \(out)/summary.md, \(out)/memory.csv and the trajectories")

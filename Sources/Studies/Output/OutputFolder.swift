@@ -108,7 +108,7 @@ public final class OutputFolder {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
             try OutputMarker.stamp(staging)
         } catch {
-            throw InputError(field: "out", "cannot create a folder next to \(path) (\(describe(error))); choose a writable path")
+            throw InputError(field: "out", "cannot create a folder next to \(path) (\(FileErrors.reason(error, path: staging.path))); choose a writable path")
         }
         registerInterruption()
     }
@@ -193,12 +193,4 @@ public final class OutputFolder {
         if !finished && !resumable { discard() }
         Interruption.shared.unregister(self)
     }
-}
-
-/// One sentence for a file-system error: the reason without Foundation's error dump.
-func describe(_ error: Error) -> String {
-    if let cocoa = error as? CocoaError, let underlying = cocoa.underlying as? POSIXError {
-        return String(cString: strerror(underlying.code.rawValue))
-    }
-    return (error as NSError).localizedDescription
 }
