@@ -6,15 +6,15 @@ import Studies
 /// Foundation keeps one value of a key written twice and says nothing, so the keys are
 /// also counted here and a repeated one is refused.
 enum JSONNumbersFile {
-    static func read(_ path: String, field: String) throws(InputError) -> [String: Double] {
+    static func read(_ path: String, field: ParameterKey) throws(InputError) -> [String: Double] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InputError(field: field, FileErrors.message(error, verb: "read", path: path) + "; give the path of a JSON file")
+            throw InputError(field, FileErrors.message(error, verb: "read", path: path) + "; give the path of a JSON file")
         }
         guard let values = try? JSONDecoder().decode([String: Double].self, from: data) else {
-            throw InputError(field: field, "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
+            throw InputError(field, "\(path) is not a JSON object of numbers like {\"m1.m1\": 1.0, …}")
         }
-        if let key = repeatedKey(data) { throw InputError(field: field, "\(path) gives \"\(key)\" twice; keep one") }
+        if let key = repeatedKey(data) { throw InputError(field, "\(path) gives \"\(key)\" twice; keep one") }
         return values
     }
 

@@ -50,7 +50,7 @@ struct RunOptions: ParsableArguments {
     func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
         var config = draft(neurons: neurons, theory: theory)
         do {
-            if let teacher { config.taskOptions.teacher = try JSONNumbersFile.read(teacher, field: "teacher") }
+            if let teacher { config.taskOptions.teacher = try JSONNumbersFile.read(teacher, field: .teacher) }
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
         } catch let error as InputError {
@@ -95,7 +95,7 @@ struct RunOptions: ParsableArguments {
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {
-        let values = try JSONNumbersFile.read(path, field: "overlaps")
+        let values = try JSONNumbersFile.read(path, field: .overlaps)
         _ = try InitialState.parse(values, layout: layout)  // names, completeness, PSD
         return values
     }
@@ -109,8 +109,7 @@ struct TheoryOptions: ParsableArguments {
     var tolerance: Double = 1e-12
 }
 
-/// "--field: message", naming the command-line option.
+/// "--option: message": the parameter spelled as the command line spells it.
 func usageMessage(_ error: InputError) -> String {
-    let option = ["dt": "dt", "tau": "tau", "inputs": "task", "outputs": "task"][error.field] ?? error.field
-    return "--\(option): \(error.message)"
+    "--\(error.key.option): \(error.message)"
 }

@@ -38,21 +38,21 @@ public struct ModelSpec: Codable, Equatable, Sendable {
 
     /// Checks every field; the error names the field and the fix.
     public func validate() throws(InputError) {
-        guard rank >= 1 else { throw InputError(field: "rank", "must be at least 1 (got \(rank))") }
-        guard inputs >= 1 else { throw InputError(field: "inputs", "must be at least 1 (got \(inputs))") }
-        guard outputs >= 1 else { throw InputError(field: "outputs", "must be at least 1 (got \(outputs))") }
-        guard dt.isFinite && dt > 0 else { throw InputError(field: "dt", "must be a positive number (got \(dt))") }
-        guard tau.isFinite && tau > 0 else { throw InputError(field: "tau", "must be a positive number (got \(tau))") }
+        guard rank >= 1 else { throw InputError(.rank, "must be at least 1 (got \(rank))") }
+        guard inputs >= 1 else { throw InputError(.inputs, "must be at least 1 (got \(inputs))") }
+        guard outputs >= 1 else { throw InputError(.outputs, "must be at least 1 (got \(outputs))") }
+        guard dt.isFinite && dt > 0 else { throw InputError(.dt, "must be a positive number (got \(dt))") }
+        guard tau.isFinite && tau > 0 else { throw InputError(.tau, "must be a positive number (got \(tau))") }
         guard alpha <= 1 else {
-            throw InputError(field: "dt", "dt/τ = \(alpha) exceeds 1; the Euler scheme needs dt ≤ τ")
+            throw InputError(.dt, "dt/τ = \(alpha) exceeds 1; the Euler scheme needs dt ≤ τ")
         }
     }
 }
 
-/// A bad value supplied by a user, naming the field it came from and what to do.
+/// A bad value supplied by a user, naming the parameter it came from and what to do.
 public struct InputError: Error, Equatable, CustomStringConvertible {
-    public let field: String
+    public let key: ParameterKey
     public let message: String
-    public init(field: String, _ message: String) { self.field = field; self.message = message }
-    public var description: String { "\(field): \(message)" }
+    public init(_ key: ParameterKey, _ message: String) { self.key = key; self.message = message }
+    public var description: String { "\(key.rawValue): \(message)" }
 }

@@ -8,15 +8,15 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
     /// A teacher network given by its overlaps (built by the Studies layer, which can run the theory).
     case teacher
 
-    /// The options this task takes (command-line names).
-    public var options: Set<String> {
+    /// The options this task takes.
+    public var options: Set<ParameterKey> {
         switch self {
-        case .filter: return ["gain", "decay"]
-        case .oscillation: return ["decay", "frequency"]
-        case .filterNoise: return ["gain", "decay", "batch", "noise"]
-        case .flipflop: return ["batch"]
-        case .decision: return ["batch", "noise"]
-        case .teacher: return ["batch", "noise", "pulse-amplitude", "teacher"]
+        case .filter: return [.gain, .decay]
+        case .oscillation: return [.decay, .frequency]
+        case .filterNoise: return [.gain, .decay, .batch, .noise]
+        case .flipflop: return [.batch]
+        case .decision: return [.batch, .noise]
+        case .teacher: return [.batch, .noise, .pulseAmplitude, .teacher]
         }
     }
 
@@ -56,28 +56,28 @@ public struct TaskOptions: Codable, Equatable, Sendable {
 
     /// Checks values and that every given option belongs to the task.
     public func check(_ name: TaskName) throws(InputError) {
-        if let gain, !gain.isFinite { throw InputError(field: "gain", "must be a finite number (got \(gain))") }
+        if let gain, !gain.isFinite { throw InputError(.gain, "must be a finite number (got \(gain))") }
         if let decay, !(decay.isFinite && decay >= 0) {
-            throw InputError(field: "decay", "must be a non-negative number (got \(decay))")
+            throw InputError(.decay, "must be a non-negative number (got \(decay))")
         }
         if let frequency, !frequency.isFinite {
-            throw InputError(field: "frequency", "must be a finite number (got \(frequency))")
+            throw InputError(.frequency, "must be a finite number (got \(frequency))")
         }
-        if let trials, trials < 1 { throw InputError(field: "batch", "must be at least 1 (got \(trials))") }
+        if let trials, trials < 1 { throw InputError(.batch, "must be at least 1 (got \(trials))") }
         if let noise, !(noise.isFinite && noise >= 0) {
-            throw InputError(field: "noise", "must be a non-negative number (got \(noise))")
+            throw InputError(.noise, "must be a non-negative number (got \(noise))")
         }
         if let pulseAmplitude, !pulseAmplitude.isFinite {
-            throw InputError(field: "pulse-amplitude", "must be a finite number (got \(pulseAmplitude))")
+            throw InputError(.pulseAmplitude, "must be a finite number (got \(pulseAmplitude))")
         }
-        let given: [(String, Bool)] = [("gain", gain != nil), ("decay", decay != nil), ("frequency", frequency != nil),
-                                       ("batch", trials != nil), ("noise", noise != nil),
-                                       ("pulse-amplitude", pulseAmplitude != nil), ("teacher", teacher != nil)]
+        let given: [(ParameterKey, Bool)] = [(.gain, gain != nil), (.decay, decay != nil), (.frequency, frequency != nil),
+                                             (.batch, trials != nil), (.noise, noise != nil),
+                                             (.pulseAmplitude, pulseAmplitude != nil), (.teacher, teacher != nil)]
         for (option, isGiven) in given where isGiven && !name.options.contains(option) {
-            throw InputError(field: option, "is not an option of the \(name.rawValue) task; remove it (it takes \(name.options.sorted().map { "--" + $0 }.joined(separator: ", ")))")
+            throw InputError(option, "is not an option of the \(name.rawValue) task; remove it (it takes \(name.options.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
         if name == .teacher && teacher == nil {
-            throw InputError(field: "teacher", "the teacher task needs the teacher's overlaps: --teacher FILE (JSON, {\"u1.v1\": 1.5, …})")
+            throw InputError(.teacher, "the teacher task needs the teacher's overlaps: --teacher FILE (JSON, {\"u1.v1\": 1.5, …})")
         }
     }
 
@@ -91,7 +91,7 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         case .flipflop: return FlipFlopTask(trials: trials ?? name.defaultTrials)
         case .decision: return DecisionTask(trials: trials ?? name.defaultTrials, noise: noise ?? 0.05)
         case .teacher:
-            throw InputError(field: "task", "the teacher task is built from the teacher's overlaps by the Studies layer")
+            throw InputError(.task, "the teacher task is built from the teacher's overlaps by the Studies layer")
         }
     }
 }

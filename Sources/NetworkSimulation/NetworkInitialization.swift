@@ -26,12 +26,12 @@ extension LowRankNetwork {
         let D = spec.layout.dimension
         precondition(S.rows == D && S.cols == D)
         guard neurons >= D else {
-            throw InputError(field: "neurons", "must be at least D = \(D) to realise \(D) vectors with given overlaps (got \(neurons))")
+            throw InputError(.neurons, "must be at least D = \(D) to realise \(D) vectors with given overlaps (got \(neurons))")
         }
         let eigen = try SymmetricEigen(S)
         let largest = max(1, eigen.values.map(abs).max() ?? 0)
         if let smallest = eigen.values.first, smallest < -1e-12 * largest {
-            throw InputError(field: "overlaps",
+            throw InputError(.overlaps,
                              "the overlap matrix is not positive semi-definite (smallest eigenvalue \(smallest)); no vectors have these overlaps. Fix the values so that S is a Gram matrix")
         }
         let gaussian = Matrix(rows: neurons, cols: D, storage: random.gaussians(neurons * D))

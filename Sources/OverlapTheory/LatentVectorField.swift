@@ -90,7 +90,7 @@ public struct LatentVectorField: Sendable {
             let base = 1 + Double.pi * delta / 2
             return 3 * Double.pi * Double.pi / 16 / (base * base * base.squareRoot())
         case .tanh:
-            throw InputError(field: "nonlinearity", "the saddle-node coefficient needs F''(Δ) in closed form; use erf, linear or relu")
+            throw InputError(.phi, "the saddle-node coefficient needs F''(Δ) in closed form; use erf, linear or relu")
         }
     }
 }

@@ -23,18 +23,18 @@ public struct TeacherTask: Task {
         var seen = Set<String>()
         for (name, value) in given {
             guard let (a, b) = layout.pair(ofOverlap: name) else {
-                throw InputError(field: "teacher", "unknown overlap '\(name)'; names are a.b with a, b in \(layout.vectorNames.joined(separator: ", "))")
+                throw InputError(.teacher, "unknown overlap '\(name)'; names are a.b with a, b in \(layout.vectorNames.joined(separator: ", "))")
             }
             S[a, b] = value; S[b, a] = value
             seen.insert("\(layout.vectorNames[a]).\(layout.vectorNames[b])")
         }
         let missing = Visibility(spec: spec).visibleNames.filter { !seen.contains($0) }
         guard missing.isEmpty else {
-            throw InputError(field: "teacher", "the teacher's output depends on \(missing.joined(separator: ", ")); give them")
+            throw InputError(.teacher, "the teacher's output depends on \(missing.joined(separator: ", ")); give them")
         }
         // Build the gain now, so that `batch` cannot fail later.
         do { _ = try GaussianGain.of(spec.nonlinearity) } catch {
-            throw InputError(field: "phi", "the Gaussian gain of \(spec.nonlinearity.rawValue) could not be tabulated: \(error)")
+            throw InputError(.phi, "the Gaussian gain of \(spec.nonlinearity.rawValue) could not be tabulated: \(error)")
         }
         self.spec = spec; overlaps = S; self.trials = trials; self.inputNoise = inputNoise; self.pulseAmplitude = pulseAmplitude
     }

@@ -74,7 +74,7 @@ final class MemoryEstimateTests: XCTestCase {
         let huge = RunConfiguration(steps: .max, neurons: .max)
         XCTAssertNil(MemoryEstimate(huge, run: .validation).bytes)
         XCTAssertThrowsError(try MemoryEstimate(huge, run: .validation).check(available: 1 << 40)) { error in
-            XCTAssert(["neurons", "steps"].contains((error as? InputError)?.field ?? ""), "\(error)")
+            XCTAssert([ParameterKey.neurons, .steps].contains((error as? InputError)?.key), "\(error)")
         }
         XCTAssertNoThrow(try MemoryEstimate(RunConfiguration(), run: .validation).check(available: 1 << 30))
         XCTAssertEqual(MemoryEstimate.format(24_000_000_000), "24.0 GB")

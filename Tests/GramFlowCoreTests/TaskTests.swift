@@ -48,10 +48,18 @@ final class TaskTests: XCTestCase {
         XCTAssertEqual(objective.term(output: 2, target: 0.5, mask: 0).loss, 0)
     }
 
+    /// One name per parameter; the CLI spells it in kebab-case.
+    func testParameterKeysAreSpelledAsTheCommandLineSpellsThem() {
+        XCTAssertEqual(ParameterKey.pulseAmplitude.option, "pulse-amplitude")
+        XCTAssertEqual(ParameterKey.networkNeurons.option, "network-neurons")
+        XCTAssertEqual(ParameterKey.lr.option, "lr")
+        XCTAssertEqual(TaskName.teacher.options, [.batch, .noise, .pulseAmplitude, .teacher])
+    }
+
     func testTaskOptionsNameTheFieldAtFault() {
-        XCTAssertThrowsError(try TaskOptions(decay: -1).makeTask(.filter)) { XCTAssertEqual(($0 as? InputError)?.field, "decay") }
-        XCTAssertThrowsError(try TaskOptions(gain: 2).makeTask(.oscillation)) { XCTAssertEqual(($0 as? InputError)?.field, "gain") }
-        XCTAssertThrowsError(try TaskOptions(trials: 0).makeTask(.filterNoise)) { XCTAssertEqual(($0 as? InputError)?.field, "batch") }
+        XCTAssertThrowsError(try TaskOptions(decay: -1).makeTask(.filter)) { XCTAssertEqual(($0 as? InputError)?.key, .decay) }
+        XCTAssertThrowsError(try TaskOptions(gain: 2).makeTask(.oscillation)) { XCTAssertEqual(($0 as? InputError)?.key, .gain) }
+        XCTAssertThrowsError(try TaskOptions(trials: 0).makeTask(.filterNoise)) { XCTAssertEqual(($0 as? InputError)?.key, .batch) }
         XCTAssertEqual(try TaskOptions().makeTask(.oscillation).name, "oscillation")
     }
 }

@@ -37,7 +37,7 @@ final class InitializationTests: XCTestCase {
         S[0, 1] = 2; S[1, 0] = 2  // eigenvalues 3 and −1
         XCTAssertThrowsError(try LowRankNetwork.realizing(overlaps: S, spec: ModelSpec(rank: 1), neurons: 64,
                                                           random: RandomSource(seed: 1))) { error in
-            XCTAssertEqual((error as? InputError)?.field, "overlaps")
+            XCTAssertEqual((error as? InputError)?.key, .overlaps)
         }
     }
 }

@@ -28,17 +28,17 @@ public final class OutputFolder {
         var info = stat()
         if lstat(destination.path, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFLNK {
-                throw InputError(field: "out", "\(path) is a symbolic link; give the path of a real folder")
+                throw InputError(.out, "\(path) is a symbolic link; give the path of a real folder")
             }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw InputError(field: "out", "\(path) exists and is a file; give a folder path")
+                throw InputError(.out, "\(path) exists and is a file; give a folder path")
             }
             if let foreign = OutputMarker.foreignEntry(in: destination) {
-                throw InputError(field: "out", "\(path) is not a GramFlow output folder: it holds \(foreign), which GramFlow did not write, and GramFlow replaces only folders it wrote itself; choose a new path")
+                throw InputError(.out, "\(path) is not a GramFlow output folder: it holds \(foreign), which GramFlow did not write, and GramFlow replaces only folders it wrote itself; choose a new path")
             }
         }
         guard FileManager.default.isWritableFile(atPath: parent.path) else {
-            throw InputError(field: "out", "cannot write in \(parent.path); choose a writable path")
+            throw InputError(.out, "cannot write in \(parent.path); choose a writable path")
         }
     }
 
@@ -46,29 +46,29 @@ public final class OutputFolder {
     /// whose replacement could take a user's files with it.
     private static func resolve(_ path: String) throws(InputError) -> URL {
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw InputError(field: "out", "the path is empty; give a folder path such as --out results")
+            throw InputError(.out, "the path is empty; give a folder path such as --out results")
         }
         var trimmed = path
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         let last = (trimmed as NSString).lastPathComponent
-        guard trimmed != "/" else { throw InputError(field: "out", "/ is the root folder; give a new folder path such as --out results") }
+        guard trimmed != "/" else { throw InputError(.out, "/ is the root folder; give a new folder path such as --out results") }
         guard last != "." && last != ".." else {
-            throw InputError(field: "out", "'\(path)' names the current or a parent folder; give a new folder path such as --out results")
+            throw InputError(.out, "'\(path)' names the current or a parent folder; give a new folder path such as --out results")
         }
         let given = URL(fileURLWithPath: trimmed).standardizedFileURL
         var isDirectory: ObjCBool = false
         let parentGiven = given.deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: parentGiven.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw InputError(field: "out", "the parent folder \(parentGiven.path) does not exist; create it or choose another path")
+            throw InputError(.out, "the parent folder \(parentGiven.path) does not exist; create it or choose another path")
         }
         let destination = parentGiven.resolvingSymlinksInPath().appendingPathComponent(given.lastPathComponent)
         let home = FileManager.default.homeDirectoryForCurrentUser.resolvingSymlinksInPath().path
         guard destination.path != home else {
-            throw InputError(field: "out", "\(path) is your home folder; give a new folder path such as --out results")
+            throw InputError(.out, "\(path) is your home folder; give a new folder path such as --out results")
         }
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
         guard cwd != destination.path && !cwd.hasPrefix(destination.path + "/") else {
-            throw InputError(field: "out", "\(path) contains the working directory; give a new folder path such as --out results")
+            throw InputError(.out, "\(path) contains the working directory; give a new folder path such as --out results")
         }
         return destination
     }
@@ -97,7 +97,7 @@ public final class OutputFolder {
         let fm = FileManager.default
         let exists = fm.fileExists(atPath: staging.path)
         if exists && OutputMarker.read(in: staging) == nil {
-            throw InputError(field: "out", "\(staging.path) exists and is not GramFlow's staging folder; move it away or choose another path")
+            throw InputError(.out, "\(staging.path) exists and is not GramFlow's staging folder; move it away or choose another path")
         }
         if keep && exists {
             registerInterruption()
@@ -108,7 +108,7 @@ public final class OutputFolder {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
             try OutputMarker.stamp(staging)
         } catch {
-            throw InputError(field: "out", "cannot create a folder next to \(path) (\(FileErrors.reason(error, path: staging.path))); choose a writable path")
+            throw InputError(.out, "cannot create a folder next to \(path) (\(FileErrors.reason(error, path: staging.path))); choose a writable path")
         }
         registerInterruption()
     }
@@ -156,7 +156,7 @@ public final class OutputFolder {
             if let foreign = OutputMarker.foreignEntry(in: destination) {
                 finished = true  // keep the staging folder: it is the only copy of this run
                 Interruption.shared.unregister(self)
-                throw InputError(field: "out", "\(foreign) appeared in \(destination.path) during the run, so it was not replaced; this run's output is in \(staging.path)")
+                throw InputError(.out, "\(foreign) appeared in \(destination.path) during the run, so it was not replaced; this run's output is in \(staging.path)")
             }
             let aside = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).replaced-\(getpid())")
             try fm.moveItem(at: destination, to: aside)

@@ -24,13 +24,13 @@ public final class OutputLock {
             .appendingPathComponent(".\(destination.lastPathComponent).lock")
         self.url = url
         if let text = try? String(contentsOf: url, encoding: .utf8), !text.isEmpty, !text.hasPrefix(Self.signature) {
-            throw InputError(field: "out", "\(url.path) exists and is not a GramFlow lock file; move it away or choose another path")
+            throw InputError(.out, "\(url.path) exists and is not a GramFlow lock file; move it away or choose another path")
         }
         // Retry when the file we locked was unlinked by its previous owner meanwhile.
         while true {
             let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
-                throw InputError(field: "out", "cannot create the lock file \(url.path) (\(String(cString: strerror(errno)))); choose a writable path")
+                throw InputError(.out, "cannot create the lock file \(url.path) (\(String(cString: strerror(errno)))); choose a writable path")
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let owner = (try? String(contentsOf: url, encoding: .utf8))?

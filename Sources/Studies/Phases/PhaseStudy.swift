@@ -137,7 +137,7 @@ public struct PhaseStudy {
             throw CheckpointMismatch(description: "\(url.path) is damaged")
         }
         guard saved.spec == StudyCheckpoint.resolvedSpec(spec, phases: saved.completedPhases) else {
-            throw InputError(field: "resume", "the partial run in \(folder.path) was made from a study file whose first \(saved.completedPhases) phase(s) differ; run without --resume to start over")
+            throw InputError(.resume, "the partial run in \(folder.path) was made from a study file whose first \(saved.completedPhases) phase(s) differ; run without --resume to start over")
         }
         for (name, digest) in saved.files.sorted(by: { $0.key < $1.key }) {
             let found = FileDigest.of(folder.appendingPathComponent(name))

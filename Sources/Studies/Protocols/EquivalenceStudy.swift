@@ -37,7 +37,7 @@ public struct EquivalenceStudy {
         S2[u, u] = e.normU; S2[m, u] = e.sigmaMU; S2[u, m] = e.sigmaMU
         let smallest = try SymmetricEigen(S2).values.first ?? 0
         guard smallest > 0 else {
-            throw InputError(field: "equivalence", "σ_uu = \(e.normU), σ_mu = \(e.sigmaMU) with the other overlaps is not positive definite (smallest eigenvalue \(smallest))")
+            throw InputError(.equivalence, "σ_uu = \(e.normU), σ_mu = \(e.sigmaMU) with the other overlaps is not positive definite (smallest eigenvalue \(smallest))")
         }
         let second = try LowRankNetwork.realizing(overlaps: S2, spec: model, neurons: first.neurons,
                                                   random: RandomSource(seed: spec.start.randomSeed &+ 17))

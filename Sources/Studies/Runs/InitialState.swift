@@ -32,30 +32,30 @@ public enum InitialState {
         var seen = Set<String>()
         for (name, value) in given {
             guard let (a, b) = layout.pair(ofOverlap: name) else {
-                throw InputError(field: "overlaps", "unknown overlap '\(name)'; names are a.b with a, b in \(layout.vectorNames.joined(separator: ", "))")
+                throw InputError(.overlaps, "unknown overlap '\(name)'; names are a.b with a, b in \(layout.vectorNames.joined(separator: ", "))")
             }
             let canonical = "\(layout.vectorNames[a]).\(layout.vectorNames[b])"
             guard seen.insert(canonical).inserted else {
-                throw InputError(field: "overlaps", "overlap \(canonical) is given twice")
+                throw InputError(.overlaps, "overlap \(canonical) is given twice")
             }
-            guard value.isFinite else { throw InputError(field: "overlaps", "\(name) is not a finite number") }
+            guard value.isFinite else { throw InputError(.overlaps, "\(name) is not a finite number") }
             S[a, b] = value; S[b, a] = value
         }
         let missing = layout.overlapNames.filter { !seen.contains($0) }
         guard missing.isEmpty else {
-            throw InputError(field: "overlaps", "missing \(missing.count) overlap(s): \(missing.joined(separator: ", ")); give all \(layout.overlapNames.count)")
+            throw InputError(.overlaps, "missing \(missing.count) overlap(s): \(missing.joined(separator: ", ")); give all \(layout.overlapNames.count)")
         }
-        try requirePositiveSemiDefinite(S, field: "overlaps")
+        try requirePositiveSemiDefinite(S, field: .overlaps)
         return S
     }
 
     /// Refuses overlaps that no vectors have: S must be positive semi-definite (to rounding).
-    static func requirePositiveSemiDefinite(_ S: Matrix, field: String, what: String = "the overlap matrix") throws {
+    static func requirePositiveSemiDefinite(_ S: Matrix, field: ParameterKey, what: String = "the overlap matrix") throws {
         guard S.rows > 0 else { return }
         let smallest = try SymmetricEigen(S).values.first ?? 0
         let scale = max(1, S.maxAbs)
         guard smallest >= -1e-12 * scale else {
-            throw InputError(field: field, "\(what) is not positive semi-definite (smallest eigenvalue \(smallest)); no vectors have these overlaps. Fix the values so that S is a Gram matrix")
+            throw InputError(field, "\(what) is not positive semi-definite (smallest eigenvalue \(smallest)); no vectors have these overlaps. Fix the values so that S is a Gram matrix")
         }
     }
 
@@ -71,7 +71,7 @@ public enum InitialState {
         for (name, value) in given {
             guard let (a, b) = layout.pair(ofOverlap: name) else { continue }
             guard known.insert(a * D + b).inserted else {
-                throw InputError(field: "teacher", "overlap \(layout.vectorNames[a]).\(layout.vectorNames[b]) is given twice")
+                throw InputError(.teacher, "overlap \(layout.vectorNames[a]).\(layout.vectorNames[b]) is given twice")
             }
             known.insert(b * D + a)
             S[a, b] = value; S[b, a] = value
@@ -79,7 +79,7 @@ public enum InitialState {
         var block: [Int] = []
         for a in 0..<D where known.contains(a * D + a) && block.allSatisfy({ known.contains(a * D + $0) }) { block.append(a) }
         let names = block.map { layout.vectorNames[$0] }.joined(separator: ", ")
-        try requirePositiveSemiDefinite(S.selecting(rows: block, cols: block), field: "teacher",
+        try requirePositiveSemiDefinite(S.selecting(rows: block, cols: block), field: .teacher,
                                         what: "the teacher's overlap matrix of \(names)")
     }
 }

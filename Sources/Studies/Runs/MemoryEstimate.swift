@@ -28,7 +28,7 @@ public struct MemoryEstimate: Sendable {
     public struct Part: Sendable {
         public let name: String
         public let bytes: Int?
-        public let options: [String]
+        public let options: [ParameterKey]
     }
     public private(set) var parts: [Part] = []
 
@@ -59,7 +59,7 @@ public struct MemoryEstimate: Sendable {
         return overflow ? .max : sum
     }
 
-    mutating func add(_ name: String, _ bytes: Int?, _ options: [String]) {
+    mutating func add(_ name: String, _ bytes: Int?, _ options: [ParameterKey]) {
         parts.append(Part(name: name, bytes: bytes, options: options))
     }
 
@@ -78,28 +78,28 @@ public struct MemoryEstimate: Sendable {
 
     /// c·N·D, plus BPTT over T steps (`passes` of them).
     mutating func addNetwork(neurons N: Int, model: ModelSpec, steps T: Int, copies: Int, passes: Int = 1,
-                             neuronsOption: String = "neurons") {
+                             neuronsOption: ParameterKey = .neurons) {
         let D = model.layout.dimension
-        add("network vectors", Self.doubles(copies, N, D), [neuronsOption, "rank"])
+        add("network vectors", Self.doubles(copies, N, D), [neuronsOption, .rank])
         let buffers = model.nonlinearity.isLinear ? 2 : 3
-        add("backpropagation through time", Self.doubles(passes, buffers, Self.plus(T, 1), N), [neuronsOption, "steps"])
+        add("backpropagation through time", Self.doubles(passes, buffers, Self.plus(T, 1), N), [neuronsOption, .steps])
     }
 
     /// The reduced dynamics over B trials and the vectors S_0 is measured from.
-    mutating func addTheory(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, trialOptions: [String]) {
-        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), Self.plus(Self.plus(model.rank, model.inputs), 2)), trialOptions + ["steps"])
-        add("initial vectors", Self.doubles(2, N, model.layout.dimension), ["neurons", "rank"])
+    mutating func addTheory(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, trialOptions: [ParameterKey]) {
+        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), Self.plus(Self.plus(model.rank, model.inputs), 2)), trialOptions + [.steps])
+        add("initial vectors", Self.doubles(2, N, model.layout.dimension), [.neurons, .rank])
     }
 
     mutating func addOverlaps(_ model: ModelSpec) {
         let D = model.layout.dimension
-        add("overlap matrices", Self.doubles(20, D, D), ["rank"])
+        add("overlap matrices", Self.doubles(20, D, D), [.rank])
     }
 
     mutating func addBatches(model: ModelSpec, trials B: Int, steps T: Int, fresh: Bool, learners: Int = 1,
-                             trialOptions: [String]) {
+                             trialOptions: [ParameterKey]) {
         add("batches", Self.doubles(learners, fresh ? 3 : 1, B, T, Self.plus(model.inputs, Self.plus(model.outputs, model.outputs))),
-            trialOptions + ["steps"])
+            trialOptions + [.steps])
     }
 
     // MARK: what each command runs
@@ -109,7 +109,7 @@ public struct MemoryEstimate: Sendable {
     /// `integrate` (theory), `simulate` (network) or `validate` (both) of one configuration.
     public init(_ config: RunConfiguration, run: Run) {
         let B = config.taskOptions.trials ?? config.task.defaultTrials
-        let trialOptions = config.task.options.contains("batch") ? ["batch"] : []
+        let trialOptions: [ParameterKey] = config.task.options.contains(.batch) ? [.batch] : []
         if run != .network {
             addTheory(neurons: config.neurons, model: config.model, trials: B, steps: config.steps, trialOptions: trialOptions)
         }
@@ -126,11 +126,11 @@ public struct MemoryEstimate: Sendable {
     /// comparison over `compareSteps` steps, the student–teacher run (T = 60, BPTT).
     public init(bifurcationNeurons N: Int, compareSteps: Int?, studentTeacher: Bool) {
         let model = ModelSpec(nonlinearity: .erf)
-        add("fixed-point sNTK", Self.doubles(8, N, N), ["neurons"])
-        add("network vectors", Self.doubles(6, N, model.layout.dimension), ["neurons"])
+        add("fixed-point sNTK", Self.doubles(8, N, N), [.neurons])
+        add("network vectors", Self.doubles(6, N, model.layout.dimension), [.neurons])
         if let T = compareSteps {
             let tensors = Self.doubles(8, Self.plus(T, 1), N), lanczos = Self.doubles(150, N)
-            add("optimiser comparison", tensors.flatMap { t in lanczos.map { Self.plus(t, $0) } }, ["neurons", "compare-steps"])
+            add("optimiser comparison", tensors.flatMap { t in lanczos.map { Self.plus(t, $0) } }, [.neurons, .steps])
             addNetwork(neurons: N, model: model, steps: T, copies: 0)
         }
         if studentTeacher { addNetwork(neurons: N, model: model, steps: 60, copies: 0) }
@@ -146,21 +146,21 @@ public struct MemoryEstimate: Sendable {
             fresh = fresh || phase.trainer.freshBatchEachEpoch
         }
         let runners = spec.runners
-        var neuronsOption = "neurons", N = spec.start.size, network = runners.network
+        var neuronsOption = ParameterKey.neurons, N = spec.start.size, network = runners.network
         var copies = 10, passes = 1
         switch spec.kind {
         case .phases: break
         case .equivalence: copies = 16; passes = 3; network = true
         case .twins:
             network = (spec.twins?.networkPairs ?? 0) > 0
-            if let n = spec.twins?.networkNeurons { N = n; neuronsOption = "networkNeurons" }
+            if let n = spec.twins?.networkNeurons { N = n; neuronsOption = .networkNeurons }
         }
         if runners.theory || spec.kind == .twins {
-            addTheory(neurons: spec.start.size, model: model, trials: B, steps: T, trialOptions: ["batch"])
+            addTheory(neurons: spec.start.size, model: model, trials: B, steps: T, trialOptions: [.batch])
         }
         if network { addNetwork(neurons: N, model: model, steps: T, copies: copies, passes: passes, neuronsOption: neuronsOption) }
         addOverlaps(model)
-        addBatches(model: model, trials: B, steps: T, fresh: fresh, learners: runners == .both ? 2 : 1, trialOptions: ["batch"])
+        addBatches(model: model, trials: B, steps: T, fresh: fresh, learners: runners == .both ? 2 : 1, trialOptions: [.batch])
     }
 
     // MARK: the check
@@ -169,12 +169,12 @@ public struct MemoryEstimate: Sendable {
     /// the error names the option of the largest part, how much is needed and how much
     /// is available, and the options to lower (`spelling` writes an option's name).
     public func check(available: Int? = MemoryEstimate.available(),
-                      spelling: (String) -> String = { "--" + $0 }) throws(InputError) {
+                      spelling: (ParameterKey) -> String = { "--" + $0.option }) throws(InputError) {
         let needed = bytes
         if let needed, needed <= (available ?? .max) { return }
         let culprit = parts.filter { !$0.options.isEmpty }.max { ($0.bytes ?? .max) < ($1.bytes ?? .max) }
-        var options: [String] = []
-        for option in ["neurons", "networkNeurons", "steps", "compare-steps", "batch", "rank"]
+        var options: [ParameterKey] = []
+        for option in [ParameterKey.neurons, .networkNeurons, .steps, .batch, .rank]
             where culprit?.options.contains(option) == true { options.append(option) }
         let names = options.map(spelling)
         let lower = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.first ?? "the sizes"
@@ -184,7 +184,7 @@ public struct MemoryEstimate: Sendable {
         } else {
             message = "the \(culprit?.name ?? "memory") of this run would take more than 2⁶³ bytes, more than any machine has; lower \(lower)"
         }
-        throw InputError(field: options.first ?? "memory", message)
+        throw InputError(options.first ?? .neurons, message)
     }
 
     /// The memory available to this process: MemAvailable in /proc/meminfo, bounded by the

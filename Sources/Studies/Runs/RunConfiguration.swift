@@ -50,13 +50,13 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         try validateSizes()
         let task = try makeTask()
         guard task.inputs == model.inputs && task.outputs == model.outputs else {
-            throw InputError(field: "task", "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
+            throw InputError(.task, "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
         }
         try Self.requireSteps(steps, for: task, dt: model.dt)
         if self.task == .teacher {
             do { try InitialState.checkTeacher(taskOptions.teacher ?? [:], layout: model.layout) }
             catch let error as InputError { throw error }
-            catch { throw InputError(field: "teacher", "the teacher's overlaps could not be checked: \(error)") }
+            catch { throw InputError(.teacher, "the teacher's overlaps could not be checked: \(error)") }
         }
     }
 
@@ -64,14 +64,14 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// They come before any allocation (`MemoryEstimate` relies on them).
     public func validateSizes() throws(InputError) {
         try model.validate()
-        guard epochs >= 0 else { throw InputError(field: "epochs", "must be 0 or more (got \(epochs))") }
+        guard epochs >= 0 else { throw InputError(.epochs, "must be 0 or more (got \(epochs))") }
         guard learningRate.isFinite && learningRate > 0 else {
-            throw InputError(field: "lr", "must be a positive number (got \(learningRate))")
+            throw InputError(.lr, "must be a positive number (got \(learningRate))")
         }
-        guard steps >= 1 else { throw InputError(field: "steps", "must be at least 1 (got \(steps))") }
-        guard neurons >= 1 else { throw InputError(field: "neurons", "must be at least 1 (got \(neurons))") }
+        guard steps >= 1 else { throw InputError(.steps, "must be at least 1 (got \(steps))") }
+        guard neurons >= 1 else { throw InputError(.neurons, "must be at least 1 (got \(neurons))") }
         guard flowTolerance.isFinite && flowTolerance > 0 else {
-            throw InputError(field: "tolerance", "must be a positive number (got \(flowTolerance))")
+            throw InputError(.tolerance, "must be a positive number (got \(flowTolerance))")
         }
     }
 
@@ -80,7 +80,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public static func requireSteps(_ steps: Int, for task: any Task, dt: Double) throws(InputError) {
         let minimum = task.minimumSteps(dt: dt)
         guard steps >= minimum else {
-            throw InputError(field: "steps", "the \(task.name) task grades no output after an input before step \(minimum) at dt = \(dt), so the loss could not change; use at least \(minimum) steps (got \(steps))")
+            throw InputError(.steps, "the \(task.name) task grades no output after an input before step \(minimum) at dt = \(dt), so the loss could not change; use at least \(minimum) steps (got \(steps))")
         }
     }
 
@@ -101,7 +101,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// Checks that the theory can follow the optimizer.
     public func requireTheoryCanFollowOptimizer() throws(InputError) {
         guard optimizer.isClosedInOverlapSpace else {
-            throw InputError(field: "optimizer", "\(optimizer.rawValue) acts on each coordinate separately and is not closed in overlap space, so the theory cannot run it. Train the network with `gramflow simulate --optimizer \(optimizer.rawValue)`, or compare it with the GD theory with `gramflow validate --optimizer \(optimizer.rawValue)`")
+            throw InputError(.optimizer, "\(optimizer.rawValue) acts on each coordinate separately and is not closed in overlap space, so the theory cannot run it. Train the network with `gramflow simulate --optimizer \(optimizer.rawValue)`, or compare it with the GD theory with `gramflow validate --optimizer \(optimizer.rawValue)`")
         }
     }
 }

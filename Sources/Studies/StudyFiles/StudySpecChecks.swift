@@ -5,16 +5,15 @@ extension StudySpec {
     /// The first value that cannot be run, as (path in the file, message), or nil.
     /// Each phase is checked as the `RunConfiguration` it becomes.
     public func problem() -> ([String], String)? {
-        do throws(InputError) { try model.spec.validate() } catch { return (["model", error.field], error.message) }
+        do throws(InputError) { try model.spec.validate() } catch { return (place(of: error.key, phase: 0), error.message) }
         if let steps = model.steps, steps < 1 { return (["model", "steps"], "must be at least 1 (got \(steps))") }
         if start.size < model.spec.layout.dimension {
             return (["initial", "neurons"], "must be at least D = \(model.spec.layout.dimension) (got \(start.size))")
         }
-        do throws(InputError) { try MemoryEstimate(study: self).check(spelling: { $0 == "batch" ? "trials" : $0 }) } catch {
+        do throws(InputError) { try MemoryEstimate(study: self).check(spelling: \.rawValue) } catch {
             let largest = phases.indices.max { (phases[$0].options?.taskOptions.trials ?? 0) < (phases[$1].options?.taskOptions.trials ?? 0) }
-            let paths = ["neurons": ["initial", "neurons"], "networkNeurons": ["twins", "networkNeurons"], "steps": ["model", "steps"],
-                         "rank": ["model", "rank"], "batch": ["phases", "\((largest ?? 0) + 1)", "options", "trials"]]
-            return (paths[error.field] ?? [], error.message)
+            let at = place(of: error.key, phase: largest ?? 0)
+            return (error.key == .batch ? at + ["batch"] : at, error.message)
         }
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
@@ -43,12 +42,11 @@ extension StudySpec {
             }
             do throws(InputError) {
                 // T is checked against the phase's own task (the flip-flop variant has its own pulses):
-                do throws(InputError) { try configuration(phase: i).validate() } catch where error.field == "steps" {}
+                do throws(InputError) { try configuration(phase: i).validate() } catch where error.key == .steps {}
                 try RunConfiguration.requireSteps(model.trialSteps, for: task(phase: i), dt: model.spec.dt)
             } catch {
-                if error.field == "steps" { return (["model", "steps"], "\(name(phase: i)) (\(phase.task.rawValue)): \(error.message)") }
-                let field = ["lr": "lr", "epochs": "epochs", "task": "task"][error.field] ?? "options"
-                return (at + [field], error.description)
+                if error.key == .steps { return (["model", "steps"], "\(name(phase: i)) (\(phase.task.rawValue)): \(error.message)") }
+                return (place(of: error.key, phase: i), error.description)
             }
         }
         switch kind {
@@ -71,6 +69,20 @@ extension StudySpec {
             if let n = t.networkPairs, n < 0 { return (["twins", "networkPairs"], "must be 0 or more") }
         }
         return nil
+    }
+
+    /// Where a parameter lives in a study file: the model, the initial state, phase i's own
+    /// keys, or phase i's task options.
+    func place(of key: ParameterKey, phase i: Int) -> [String] {
+        switch key {
+        case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
+        case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
+        case .networkNeurons: return ["twins", key.rawValue]
+        case .task, .epochs, .lr, .optimizer, .update, .tolerance: return ["phases", "\(i + 1)", key.rawValue]
+        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher: return ["phases", "\(i + 1)", "options"]
+        case .equivalence: return ["equivalence"]
+        case .out, .resume: return []
+        }
     }
 
     /// Phase i as a run configuration (theory map, the phase's own batch seed).
