@@ -18,7 +18,7 @@ import GramFlowCore
 ///                                     drawn every epoch (sgd); per learner in a study
 ///     sNTK         8·N²               bifurcation: J_∞ (N×3N) and its transpose, Θ_∞, and dsyevd's
 ///                                     copy, workspace and eigenvectors
-///     comparison   8·(T+1)·N + 150·N  bifurcation --compare-lr: the KPFlow tensors, 40 Lanczos vectors
+///     comparison   8·(T+1)·N + 150·N  bifurcation compare-optimizers: the KPFlow tensors, 40 Lanczos vectors
 ///
 /// plus 64 MB for the process itself (runtime, OpenBLAS buffers, allocator slack). Parts that run one after the
 /// other are added all the same, so the sum is an upper-ish bound: `MemoryEstimateTests`
