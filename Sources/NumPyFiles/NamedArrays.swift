@@ -9,18 +9,23 @@ public enum NamedArrays {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw NumPyError(file: path, "does not exist; give a .npz file (numpy.savez) or a folder of .npy files")
         }
-        guard isFolder.boolValue else { return try NPZArchive.read(URL(fileURLWithPath: path)) }
+        guard isFolder.boolValue else {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw NumPyError(file: path, "cannot be read; check its permissions")
+            }
+            return try NPZArchive.decode(data, file: path)
+        }
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
             throw NumPyError(file: path, "the folder cannot be listed; check its permissions")
         }
         var arrays: [String: NumPyArray] = [:]
         for name in names.sorted() where name.hasSuffix(".npy") {
-            let url = URL(fileURLWithPath: path).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw NumPyError(file: url.path, "cannot be read; check its permissions")
+            let file = (path.hasSuffix("/") ? path : path + "/") + name
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw NumPyError(file: file, "cannot be read; check its permissions")
             }
-            arrays[String(name.dropLast(4))] = try NPYFile.decode(data, file: url.path, array: nil)
+            arrays[String(name.dropLast(4))] = try NPYFile.decode(data, file: file, array: nil)
         }
         return arrays
     }
