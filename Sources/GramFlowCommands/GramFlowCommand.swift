@@ -13,8 +13,9 @@ public struct GramFlowCommand: ParsableCommand {
         derive     the overlap equations written out symbolically, checked exactly
         bifurcation  the sNTK collapse as a network approaches its pitchfork
         study      a study file: phases of training, equivalent networks, A/B→C twins
+        overlaps   the overlaps of a network's vectors (.npz), and which the loss sees
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, OverlapsCommand.self])
     public init() {}
 }

@@ -21,15 +21,19 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
         try withOutputFolder(path) { folder in
-            let result = try Runs.network(config, initial: try InitialState.network(config),
-                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
+            let initial = try InitialState.network(config)
+            let result = try Runs.network(config, initial: initial,
+                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet,
+                                          snapshots: try options.dataOptions.snapshots(in: folder))
+            let vectors = try options.dataOptions.saveFinalVectors(result, into: folder)
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
                                                into: folder, plot: options.plot)
+            try writeOutputTraces(config, into: folder, plot: options.plot, network: (initial, result.network ?? initial))
             return Finished(outcomes: [result.outcome], summary: """
             network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json\(options.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(vectors.map { ", \(path)/\($0)" }.joined())\(options.plot ? " and figures" : "")
             """)
         }
     }

@@ -24,8 +24,10 @@ public struct NetworkTrainer {
     /// Trains for `epochs` epochs, epoch e on `batches(e)`. `observe(e, L_e, S_e)` is
     /// called for e = 0..epochs with the loss and measured overlaps at the start of
     /// epoch e (the last call is the final state), or up to the epoch where the run stopped.
+    /// `snapshot(e, network)`, if given, follows each `observe` with the network itself.
     public func run(_ network: inout LowRankNetwork, batch: TaskBatch, epochs: Int,
                     batches: ((Int) -> TaskBatch)? = nil,
+                    snapshot: ((Int, LowRankNetwork) -> Void)? = nil,
                     observe: (Int, Double, Matrix) -> Void) -> TrainingOutcome {
         var adam = optimizer == .adam ? AdamState(count: network.parameters.storage.count) : nil
         let pass = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps)
@@ -38,6 +40,7 @@ public struct NetworkTrainer {
                             : pass.evaluate(network, batch: batch, gradient: &gradient)
             let S = network.overlaps
             observe(epoch, loss, S)
+            snapshot?(epoch, network)
             if let reason = divergence.check(loss: loss, state: S.storage) {
                 return .diverged(epoch: epoch, reason: reason)
             }

@@ -10,6 +10,8 @@ public struct RunResult: Sendable {
     public var trajectory: TrajectorySummary
     public var outcome: TrainingOutcome
     public var seconds: Double
+    /// A network run's final (or last) network.
+    public var network: LowRankNetwork? = nil
 }
 
 /// Where a run's per-epoch rows go: a CSV file (nil: kept as a summary only),
@@ -39,25 +41,31 @@ public enum Runs {
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
+    /// `snapshots`, if given, receives the network at its epochs (`--save-vectors-every`).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
-                               progress: Bool = true) throws -> RunResult {
+                               progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> RunResult {
         let schedule = try config.makeBatchSchedule()
         var network = initial
         let trainer = NetworkTrainer(eta: config.learningRate, optimizer: config.optimizer)
         let fresh = config.optimizer.freshBatchEachEpoch
-        return try record(config, recording, label: "network N=\(initial.neurons)", progress: progress) { observe in
+        var result = try record(config, recording, label: "network N=\(initial.neurons)", progress: progress) { observe in
             trainer.run(&network, batch: schedule.batch(epoch: 0), epochs: config.epochs,
-                        batches: fresh ? schedule.batch(epoch:) : nil, observe: observe)
+                        batches: fresh ? schedule.batch(epoch:) : nil,
+                        snapshot: snapshots.map { s in { epoch, net in s.observe(epoch: epoch, network: net) } },
+                        observe: observe)
         }
+        try snapshots?.finish()
+        result.network = network
+        return result
     }
 
     /// A validation: the network and the theory, the theory started from the network's
     /// measured initial overlaps, so that only the dynamics can separate them.
     public static func both(_ config: RunConfiguration, theory theoryRecording: Recording, network networkRecording: Recording,
-                            progress: Bool = true) throws -> (theory: RunResult, network: RunResult) {
+                            progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> (theory: RunResult, network: RunResult) {
         let initial = try InitialState.network(config)
         return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress),
-                try network(config, initial: initial, recording: networkRecording, progress: progress))
+                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots))
     }
 
     private static func record(_ config: RunConfiguration, _ recording: Recording, label: String, progress: Bool,

@@ -97,7 +97,7 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
-    private static func header(title: String) -> String {
+    static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
         set datafile separator ','
@@ -119,7 +119,7 @@ public enum Plotting {
     /// or one that takes longer than `timeout` throws `Failure` with the fix; the
     /// caller keeps the data files. SIGPIPE is ignored (`Interruption`), so a gnuplot
     /// that exits early is a write error here, not the death of the run.
-    private static func run(_ script: String, in folder: URL) throws {
+    static func run(_ script: String, in folder: URL) throws {
         Interruption.shared.install()
         guard let gnuplot = executable("gnuplot") else {
             throw Failure(description: "gnuplot is not installed, so no figures were drawn; install it with `make deps` or `apt-get install gnuplot-nox`, or run without --plot")
