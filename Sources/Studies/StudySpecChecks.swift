@@ -39,6 +39,11 @@ extension StudySpec {
                 let field = ["lr": "lr", "epochs": "epochs", "task": "task"][error.field] ?? "options"
                 return (at + [field], error.description)
             }
+            // Every phase of a study shares T (model.steps); data brings its own.
+            if phase.task == .custom, let data = try? configuration(phase: i).makeTask() as? DataTask,
+               data.steps != model.trialSteps {
+                return (at + ["options", "data"], "the data has T = \(data.steps) steps but the study's model.steps is \(model.trialSteps); every phase shares T, so set model: {steps: \(data.steps)} (or cut the data to T = \(model.trialSteps))")
+            }
         }
         switch kind {
         case .phases: break

@@ -142,6 +142,41 @@ final class CustomTaskTests: XCTestCase {
         }
     }
 
+    /// A study phase takes `task: custom` with `options: {data: FILE}`; a bad file is refused
+    /// with the study file's line before any work.
+    func testStudyPhaseFromData() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        try Python.check("""
+        import numpy as np
+        rng = np.random.default_rng(2)
+        np.savez('d.npz', inputs=rng.normal(size=(2, 40, 2)), targets=rng.normal(size=(2, 40, 1)))
+        x = rng.normal(size=(2, 40, 2)); x[0, 3, 1] = np.inf
+        np.savez('bad.npz', inputs=x, targets=rng.normal(size=(2, 40, 1)))
+        """, in: runner.directory)
+        let study = """
+        title: data phases
+        model: {rank: 1, inputs: 2, outputs: 1, steps: 40}
+        initial: {neurons: 30, seed: 3}
+        phases:
+          - {name: A, label: A, task: custom, options: {data: d.npz}, epochs: 3, lr: 0.01}
+          - {name: B, label: B, task: filter-noise, options: {inputs: 2, trials: 2}, epochs: 3, lr: 0.01}
+
+        """
+        try study.write(to: runner.file("s.yaml"), atomically: true, encoding: .utf8)
+        var r = try runner.run(["study", "s.yaml", "--out", "st", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        try study.replacingOccurrences(of: "d.npz", with: "bad.npz").write(to: runner.file("b.yaml"), atomically: true, encoding: .utf8)
+        r = try runner.run(["study", "b.yaml", "--out", "sb", "--quiet"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssert(r.stderr.contains("b.yaml:5:") && r.stderr.contains("array 'inputs' in bad.npz holds inf at [0, 3, 1]"), r.stderr)
+        XCTAssertFalse(runner.entries.contains("sb"))
+        try study.replacingOccurrences(of: "steps: 40", with: "steps: 50").write(to: runner.file("t.yaml"), atomically: true, encoding: .utf8)
+        r = try runner.run(["study", "t.yaml", "--out", "sc", "--quiet"])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssert(r.stderr.contains("the data has T = 40 steps but the study's model.steps is 50"), r.stderr)
+    }
+
     private func csvRows(_ url: URL) throws -> [[Double]] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
             .map { $0.split(separator: ",").map { Double($0)! } }
