@@ -61,6 +61,8 @@ struct ValidateCommand: ParsableCommand {
             try folder.write(report.json, to: "report.json")
             if options.plot {
                 try Plotting.plotDeviation(in: folder.staging, title: "theory vs network, N = \(config.neurons)")
+                try Plotting.plotOverlay(in: folder.staging, layout: config.model.layout, visibility: Visibility(spec: config.model),
+                                         title: "\(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons)")
             }
             let initial = try InitialState.network(config)
             try writeOutputTraces(config, into: folder, plot: options.plot, theory: (initial.overlaps, finalOverlaps(theoryResult)),

@@ -73,7 +73,9 @@ final class InputsOutputsTests: XCTestCase {
                                 "--plot", "--out", "v", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssert(r.stdout.contains("outputs.npz"), r.stdout)
-        XCTAssert(FileManager.default.fileExists(atPath: runner.file("v/outputs.png").path))
+        for figure in ["outputs.png", "overlaps-overlay-visible.png", "overlaps-overlay-invisible.png", "deviation.png"] {
+            XCTAssert(FileManager.default.fileExists(atPath: runner.file("v/\(figure)").path), figure)
+        }
         let out = try Python.check("""
         import numpy as np, csv
         dt = 0.05
