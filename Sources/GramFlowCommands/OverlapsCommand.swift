@@ -27,7 +27,8 @@ struct OverlapsCommand: ParsableCommand {
     func validate() throws { _ = try network() }
 
     private func network() throws -> LowRankNetwork {
-        do { return try NetworkVectors.read(file, nonlinearity: phi) } catch { throw ValidationError(usageMessage(error)) }
+        // The message names the file and the array; the file is the argument, not an option.
+        do { return try NetworkVectors.read(file, nonlinearity: phi) } catch { throw ValidationError(error.message) }
     }
 
     func run() throws {

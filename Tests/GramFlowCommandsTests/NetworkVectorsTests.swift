@@ -112,7 +112,7 @@ final class NetworkVectorsTests: XCTestCase {
             (["simulate", "--vectors", "noz.npz"], "--vectors: noz.npz has no array 'z'"),
             (["simulate", "--vectors", "rank.npz"], "--vectors: array 'u' in rank.npz has 2 column(s) but --rank 1 needs 1"),
             (["simulate", "--vectors", "rows.npz"], "--vectors: array 'v' in rows.npz has 9 rows but 'm' has 10"),
-            (["overlaps", "uv.npz"], "--vectors: array 'v' in uv.npz has 1 column(s) but 'u' has 2"),
+            (["overlaps", "uv.npz"], "array 'v' in uv.npz has 1 column(s) but 'u' has 2"),
             (["integrate", "--save-vectors"], "--save-vectors: the theory has overlaps, not vectors"),
             (["validate", "--vectors", "ok.npz", "--seeds", "2"], "a sweep trains many networks"),
             (["simulate", "--vectors", "ok.npz", "--save-vectors-every", "0"], "--save-vectors-every: must be at least 1"),
