@@ -32,14 +32,21 @@ func finalOverlaps(_ result: RunResult) -> Matrix {
     return S
 }
 
-/// Writes DIR/outputs.npz and outputs.csv (and outputs.png with `plot`): the outputs of
-/// the theory and/or the network on a few trials at the start and the end.
-func writeOutputTraces(_ config: RunConfiguration, into folder: OutputFolder, plot: Bool,
+/// Writes DIR/outputs.npz and outputs.csv: the outputs of the theory and/or the network
+/// on a few trials at the start and the end. Returns what `plotOutputTraces` draws, so
+/// the data are written before any figure (a failing gnuplot keeps them).
+func writeOutputTraces(_ config: RunConfiguration, into folder: OutputFolder,
                        theory: (start: Matrix, end: Matrix)? = nil,
-                       network: (start: LowRankNetwork, end: LowRankNetwork)? = nil) throws {
+                       network: (start: LowRankNetwork, end: LowRankNetwork)? = nil) throws -> OutputTraces {
     var traces = try OutputTraces(config)
     if let theory { try traces.addTheory(start: theory.start, end: theory.end) }
     if let network { traces.addNetwork(start: network.start, end: network.end) }
-    try traces.write(into: folder, plot: plot,
-                     title: "\(config.task.rawValue), rank \(config.model.rank): target, theory (solid), network (dashed)")
+    try traces.write(into: folder, plot: false, title: "")
+    return traces
+}
+
+/// outputs.png, with `--plot`.
+func plotOutputTraces(_ traces: OutputTraces, _ config: RunConfiguration, into folder: OutputFolder, plot: Bool) throws {
+    guard plot else { return }
+    try traces.plot(into: folder, title: "\(config.task.rawValue), rank \(config.model.rank): target, theory (solid), network (dashed)")
 }

@@ -27,9 +27,10 @@ struct IntegrateCommand: ParsableCommand {
             let start = try InitialState.overlaps(config)
             let result = try Runs.theory(config, initial: start,
                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet)
+            let traces = try writeOutputTraces(config, into: folder, theory: (start, finalOverlaps(result)))
             let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
                                                into: folder, plot: options.plot)
-            try writeOutputTraces(config, into: folder, plot: options.plot, theory: (start, finalOverlaps(result)))
+            try plotOutputTraces(traces, config, into: folder, plot: options.plot)
             return Finished(outcomes: [result.outcome], summary: """
             theory (\(config.update.rawValue)): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]

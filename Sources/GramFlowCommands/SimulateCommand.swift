@@ -26,9 +26,10 @@ struct SimulateCommand: ParsableCommand {
                                           recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.quiet,
                                           snapshots: try options.dataOptions.snapshots(in: folder))
             let vectors = try options.dataOptions.saveFinalVectors(result, into: folder)
+            let traces = try writeOutputTraces(config, into: folder, network: (initial, result.network ?? initial))
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
                                                into: folder, plot: options.plot)
-            try writeOutputTraces(config, into: folder, plot: options.plot, network: (initial, result.network ?? initial))
+            try plotOutputTraces(traces, config, into: folder, plot: options.plot)
             return Finished(outcomes: [result.outcome], summary: """
             network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]

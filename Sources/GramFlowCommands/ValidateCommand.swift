@@ -49,6 +49,9 @@ struct ValidateCommand: ParsableCommand {
                                                           network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
                                                           progress: !options.quiet, snapshots: try options.dataOptions.snapshots(in: folder))
             let vectors = try options.dataOptions.saveFinalVectors(simulated, into: folder)
+            let initial = try InitialState.network(config)
+            let traces = try writeOutputTraces(config, into: folder, theory: (initial.overlaps, finalOverlaps(theoryResult)),
+                                               network: (initial, simulated.network ?? initial))
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
                                                      into: folder, subfolder: "theory/", plot: options.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,
@@ -64,9 +67,7 @@ struct ValidateCommand: ParsableCommand {
                 try Plotting.plotOverlay(in: folder.staging, layout: config.model.layout, visibility: Visibility(spec: config.model),
                                          title: "\(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons)")
             }
-            let initial = try InitialState.network(config)
-            try writeOutputTraces(config, into: folder, plot: options.plot, theory: (initial.overlaps, finalOverlaps(theoryResult)),
-                                  network: (initial, simulated.network ?? initial))
+            try plotOutputTraces(traces, config, into: folder, plot: options.plot)
             return Finished(outcomes: [theoryResult.outcome, simulated.outcome], summary: """
             validate \(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons), \(config.epochs) epochs, η = \(config.learningRate):
               theory (\(config.update.rawValue)) \(short(theoryResult.seconds)) s, network \(short(simulated.seconds)) s

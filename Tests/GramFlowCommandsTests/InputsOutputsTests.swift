@@ -100,4 +100,21 @@ final class InputsOutputsTests: XCTestCase {
         """, in: runner.directory)
         XCTAssertFalse(out.isEmpty)
     }
+
+    /// A gnuplot that fails costs the figures only: outputs.npz and outputs.csv are written first.
+    func testOutputsSurviveAFailingGnuplot() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        let bin = runner.file("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try Data("#!/bin/sh\nexit 3\n".utf8).write(to: bin.appendingPathComponent("gnuplot"))
+        chmod(bin.appendingPathComponent("gnuplot").path, 0o755)
+        let r = try runner.run(["simulate", "--neurons", "30", "--epochs", "3", "--steps", "40", "--plot", "--out", "s", "--quiet"],
+                               environment: ["PATH": bin.path + ":/usr/bin:/bin"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssert(r.stderr.contains("gnuplot failed"), r.stderr)
+        for file in ["outputs.npz", "outputs.csv", "run.json", "trajectory.csv"] {
+            XCTAssert(FileManager.default.fileExists(atPath: runner.file("s/\(file)").path), file)
+        }
+    }
 }

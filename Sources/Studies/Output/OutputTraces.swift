@@ -94,7 +94,12 @@ public struct OutputTraces {
     public func write(into folder: OutputFolder, subfolder: String = "", plot: Bool, title: String) throws {
         try NPZArchive.encode(arrays).write(to: folder.path(subfolder + "outputs.npz"))
         try folder.write(csv, to: subfolder + "outputs.csv")
-        if plot { try Plotting.plotOutputs(self, in: folder.path(subfolder), title: title) }
+        if plot { try self.plot(into: folder, subfolder: subfolder, title: title) }
+    }
+
+    /// outputs.png from the outputs.csv written by `write`.
+    public func plot(into folder: OutputFolder, subfolder: String = "", title: String) throws {
+        try Plotting.plotOutputs(self, in: folder.path(subfolder), title: title)
     }
 }
 
