@@ -42,6 +42,11 @@ struct DataOptions: ParsableArguments {
             throw InputError(field: "vectors", "give either --vectors (a network) or --overlaps (its Gram matrix), not both")
         }
         let network = try NetworkVectors.read(vectors, spec: config.model)
+        // N comes from the file; a different --neurons on the command line is a contradiction.
+        let neuronsGiven = CommandLine.arguments.contains { $0 == "--neurons" || $0.hasPrefix("--neurons=") }
+        if neuronsGiven && config.neurons != network.neurons {
+            throw InputError(field: "neurons", "the network in \(vectors) has N = \(network.neurons) neurons (rows of m, u, v, z), not \(config.neurons); remove --neurons, N comes from --vectors")
+        }
         config.neurons = network.neurons
         config.initialVectors = vectors
     }

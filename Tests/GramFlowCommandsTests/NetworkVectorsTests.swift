@@ -116,6 +116,7 @@ final class NetworkVectorsTests: XCTestCase {
             (["integrate", "--save-vectors"], "--save-vectors: the theory has overlaps, not vectors"),
             (["validate", "--vectors", "ok.npz", "--seeds", "2"], "a sweep trains many networks"),
             (["simulate", "--vectors", "ok.npz", "--save-vectors-every", "0"], "--save-vectors-every: must be at least 1"),
+            (["simulate", "--vectors", "ok.npz", "--neurons", "20"], "--neurons: the network in ok.npz has N = 10 neurons"),
         ]
         for (arguments, expected) in cases {
             let r = try runner.run(arguments + ["--out", "o", "--quiet"].filter { _ in arguments[0] != "overlaps" })
