@@ -2,7 +2,7 @@
 # `make demo` and `make test` install what is missing on a Debian machine first.
 
 SWIFT        ?= swift
-APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev gnuplot-nox
+APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev gnuplot-nox zlib1g-dev
 GRAMFLOW     := .build/release/gramflow
 DEMO_OUT     ?= demo-output
 
@@ -34,8 +34,10 @@ demo: build
 	@echo
 	@echo "figures: $(DEMO_OUT)/deviation.png, $(DEMO_OUT)/theory/*.png, $(DEMO_OUT)/network/*.png"
 
-## test: the test suite (includes reduced validations)
+## test: the test suite (includes reduced validations; NumPy checks GramFlow's .npy/.npz files, installed with pip if missing)
 test: deps
+	@python3 -c 'import numpy' 2>/dev/null || { echo "installing numpy with pip"; \
+	  python3 -m pip install --quiet numpy 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages numpy; }
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --disable-swift-testing
 

@@ -4,6 +4,7 @@
 //   C libraries -> Numerics -> GramFlowCore -> {OverlapTheory, NetworkSimulation}
 //   -> Studies -> GramFlowCommands -> gramflow
 //   GramFlowCore -> Symbolic (exact derivations) -> GramFlowCommands
+//   NumPyFiles (.npy/.npz) -> GramFlowCore (tasks from files), Studies, GramFlowCommands
 import PackageDescription
 
 let package = Package(
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // SHA-256 of checkpointed files (Studies only).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // .npz archives (NumPyFiles only).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries. Only `Numerics` imports them.
@@ -34,22 +37,26 @@ let package = Package(
         .target(name: "GramFlowNumerics",
                 dependencies: ["CGSL", "COpenBLAS", "CLAPACKE",
                                .product(name: "RealModule", package: "swift-numerics")], exclude: ["README.md"]),
-        .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics"], exclude: ["README.md"]),
+        // NumPy's .npy and .npz files: arrays in and out (no other GramFlow dependency).
+        .target(name: "NumPyFiles", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+                exclude: ["README.md"]),
+        .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics", "NumPyFiles"], exclude: ["README.md"]),
         .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
-                dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics",
+                dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "NumPyFiles",
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "GramFlowCommands",
-                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic",
+                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic", "NumPyFiles",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
 
         .target(name: "TestSupport", dependencies: ["GramFlowCore", "GramFlowNumerics"], path: "Tests/TestSupport"),
         .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCoreTests", dependencies: ["GramFlowCore", "TestSupport"]),
+        .testTarget(name: "NumPyFilesTests", dependencies: ["NumPyFiles", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OverlapTheoryTests",
                     dependencies: ["OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "NetworkSimulationTests",

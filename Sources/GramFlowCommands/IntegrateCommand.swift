@@ -18,22 +18,25 @@ struct IntegrateCommand: ParsableCommand {
 
     func validate() throws {
         try options.requireMemory(neurons: [neurons], theory: theory, run: .theory)
-        let (config, _) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
+        let (config, _) = try options.resolved(neurons: neurons, theory: theory, network: false, defaultOut: "gramflow-integrate")
         do { try config.requireTheoryCanFollowOptimizer() } catch { throw ValidationError(usageMessage(error)) }
     }
 
     func run() throws {
-        let (config, path) = try options.resolved(neurons: neurons, theory: theory, defaultOut: "gramflow-integrate")
+        let (config, path) = try options.resolved(neurons: neurons, theory: theory, network: false, defaultOut: "gramflow-integrate")
         try withOutputFolder(path) { folder in
-            let result = try Runs.theory(config, initial: try InitialState.overlaps(config),
+            let start = try InitialState.overlaps(config)
+            let result = try Runs.theory(config, initial: start,
                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet)
+            let traces = try writeOutputTraces(config, into: folder, theory: (start, finalOverlaps(result)))
             let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
                                                into: folder, plot: options.output.plot)
+            try plotOutputTraces(traces, config, into: folder, plot: options.output.plot)
             return Finished(outcomes: [result.outcome], summary: """
             theory (\(config.update.rawValue)): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json\(options.output.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(options.output.plot ? " and figures" : "")
             """)
         }
     }

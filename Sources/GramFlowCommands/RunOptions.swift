@@ -6,7 +6,7 @@ import Studies
 
 /// Options shared by every subcommand: the model, the task, training and output.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision or teacher.")
+    @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision, context, custom (--data FILE) or teacher.")
     var task: TaskName = .filter
     @OptionGroup var model: ModelOptions
     @Option(parsing: .unconditional, help: "Number of training epochs.")
@@ -17,8 +17,8 @@ struct RunOptions: ParsableArguments {
     var dt: Double = 0.05
     @Option(parsing: .unconditional, help: "Time constant τ (α = dt/τ).")
     var tau: Double = 1
-    @Option(parsing: .unconditional, help: "Time steps T per trial.")
-    var steps: Int = 400
+    @Option(parsing: .unconditional, help: "Time steps T per trial (default 400; a custom task's T comes from its data).")
+    var steps: Int?
     @Option(parsing: .unconditional, help: "Random seed (initial vectors and task batches).")
     var seed: UInt64 = 1
 
@@ -45,14 +45,21 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("record-every"), help: ArgumentHelp("Write every K-th epoch's row to trajectory.csv (and the last); the invariant drift is still taken over every epoch.", valueName: "K"))
     var recordEvery: Int = 1
     @OptionGroup var output: OutputOptions
+    @OptionGroup var dataOptions: DataOptions
 
     /// The resolved configuration; without theory options (simulate), the map and its defaults.
-    func configuration(neurons: Int, theory: TheoryOptions?) throws -> RunConfiguration {
+    func configuration(neurons: Int, theory: TheoryOptions?, network: Bool = true) throws -> RunConfiguration {
         var config = draft(neurons: neurons, theory: theory)
         do {
             if let teacher { config.taskOptions.teacher = try JSONNumbersFile.read(teacher, field: .teacher) }
+            dataOptions.apply(to: &config.taskOptions)
+            if task == .custom && steps != nil {
+                throw InputError(.steps, "a custom task's T comes from its data (inputs is B×T×K); remove --steps")
+            }
+            try config.adoptTaskShape()
             try config.validate()
             if let overlaps { config.initialOverlaps = try readOverlaps(overlaps, layout: config.model.layout) }
+            try dataOptions.apply(to: &config, network: network, overlapsGiven: overlaps != nil)
         } catch let error as InputError {
             throw ValidationError(usageMessage(error))
         }
@@ -78,14 +85,14 @@ struct RunOptions: ParsableArguments {
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
                                      pulseAmplitude: pulseAmplitude),
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
-            epochs: epochs, learningRate: learningRate, steps: steps, seed: seed, neurons: neurons,
+            epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
             update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).
-    func resolved(neurons: Int, theory: TheoryOptions? = nil, defaultOut: String) throws
+    func resolved(neurons: Int, theory: TheoryOptions? = nil, network: Bool = true, defaultOut: String) throws
         -> (config: RunConfiguration, out: String) {
-        (try configuration(neurons: neurons, theory: theory), try checkOutput(default: defaultOut))
+        (try configuration(neurons: neurons, theory: theory, network: network), try checkOutput(default: defaultOut))
     }
 
     /// Checks the output folder can be written, before any work.

@@ -22,15 +22,20 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-simulate")
         try withOutputFolder(path) { folder in
-            let result = try Runs.network(config, initial: try InitialState.network(config),
-                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet)
+            let initial = try InitialState.network(config)
+            let result = try Runs.network(config, initial: initial,
+                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet,
+                                          snapshots: try options.dataOptions.snapshots(in: folder))
+            let vectors = try options.dataOptions.saveFinalVectors(result, into: folder)
+            let traces = try writeOutputTraces(config, into: folder, network: (initial, result.network ?? initial))
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
                                                into: folder, plot: options.output.plot)
+            try plotOutputTraces(traces, config, into: folder, plot: options.output.plot)
             return Finished(outcomes: [result.outcome], summary: """
             network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json\(options.output.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(vectors.map { ", \(path)/\($0)" }.joined())\(options.output.plot ? " and figures" : "")
             """)
         }
     }

@@ -70,6 +70,8 @@ struct StudyCommand: ParsableCommand {
                 for kind in outcome.ends.keys.sorted() {
                     try Plotting.plotPhases(in: folder.path(kind), layout: spec.model.spec.layout,
                                             visibility: Visibility(spec: spec.model.spec), boundaries: Array(outcome.boundaries.dropFirst().dropLast()),
+                                            labels: Plotting.phaseLabels(lengths: spec.phases.map(\.epochs),
+                                                                         texts: spec.phases.indices.map { spec.label(phase: $0) }),
                                             title: "\(spec.title ?? "study"): \(kind)")
                 }
             }

@@ -26,6 +26,9 @@ struct ValidateCommand: ParsableCommand {
         try options.requireMemory(neurons: neurons, theory: theory, run: .validation, concurrent: isSweep ? 2 : 1)
         for n in neurons { _ = try options.resolved(neurons: n, theory: theory, defaultOut: "gramflow-validate") }
         guard seeds >= 1 else { throw ValidationError("--seeds: must be at least 1 (got \(seeds))") }
+        if isSweep, options.dataOptions.vectors != nil || options.dataOptions.saveVectors || options.dataOptions.saveVectorsEvery != nil {
+            throw ValidationError("--vectors/--save-vectors: a sweep trains many networks; run one point (one --neurons, one seed, no --lr-sweep) to bring or save vectors")
+        }
         if let rates = learningRates, let bad = rates.first(where: { !($0.isFinite && $0 > 0) }) {
             throw ValidationError("--lr-sweep: every learning rate must be a positive number (got \(bad))")
         }
@@ -40,7 +43,11 @@ struct ValidateCommand: ParsableCommand {
             let every = options.recordEvery
             let (theoryResult, simulated) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
                                                           network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
-                                                          progress: !options.output.quiet)
+                                                          progress: !options.output.quiet, snapshots: try options.dataOptions.snapshots(in: folder))
+            let vectors = try options.dataOptions.saveFinalVectors(simulated, into: folder)
+            let initial = try InitialState.network(config)
+            let traces = try writeOutputTraces(config, into: folder, theory: (initial.overlaps, finalOverlaps(theoryResult)),
+                                               network: (initial, simulated.network ?? initial))
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
                                                      into: folder, subfolder: "theory/", plot: options.output.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,
@@ -53,7 +60,10 @@ struct ValidateCommand: ParsableCommand {
             try folder.write(report.json, to: "report.json")
             if options.output.plot {
                 try Plotting.plotDeviation(in: folder.staging, title: "theory vs network, N = \(config.neurons)")
+                try Plotting.plotOverlay(in: folder.staging, layout: config.model.layout, visibility: Visibility(spec: config.model),
+                                         title: "\(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons)")
             }
+            try plotOutputTraces(traces, config, into: folder, plot: options.output.plot)
             return Finished(outcomes: [theoryResult.outcome, simulated.outcome], summary: """
             validate \(config.task.rawValue), rank \(config.model.rank), N = \(config.neurons), \(config.epochs) epochs, η = \(config.learningRate):
               theory (\(config.update.rawValue)) \(short(theoryResult.seconds)) s, network \(short(simulated.seconds)) s
@@ -61,7 +71,7 @@ struct ValidateCommand: ParsableCommand {
               max |L_theory − L_network| = \(short(report.maxLossDeviation))
               loss \(short(theoryManifest.initialLoss)) → \(short(theoryManifest.finalLoss))
               expected: \(report.expectation)
-            wrote \(path)/report.md, report.json, deviation.csv, theory/, network/\(options.output.plot ? " and figures" : "")
+            wrote \(path)/report.md, report.json, deviation.csv, outputs.npz, theory/, network/\(vectors.map { ", \($0)" }.joined())\(options.output.plot ? " and figures" : "")
             """)
         }
     }

@@ -1,7 +1,9 @@
 import GramFlowNumerics
 
 /// The flip-flop (docs/theory.md §8): pulses of random sign ±a on one input, the output
-/// must hold ±level after each pulse until the next.
+/// must hold ±level after each pulse until the next. With `bits` = n > 1 it is the
+/// n-bit flip-flop of Sussillo & Barak (2013): n inputs and n outputs, each bit an
+/// independent flip-flop (K = O = n), so output i holds the sign of input i's last pulse.
 ///
 /// Per trial: the first pulse starts at `firstPulse`; each pulse lasts a duration
 /// drawn from `pulseDuration`; the gap from a pulse's end to the next pulse's start
@@ -17,16 +19,21 @@ public struct FlipFlopTask: Task {
     public var amplitude: Double
     public var level: Double
     public var maskAfter: Double
+    /// n, the number of independent bits (inputs and outputs).
+    public var bits: Int
 
     public init(trials: Int = 10, pulseDuration: ClosedRange<Double> = 0.5...0.5, firstPulse: Double = 0.5,
-                gap: ClosedRange<Double> = 4...10, amplitude: Double = 1, level: Double = 0.5, maskAfter: Double = 2) {
+                gap: ClosedRange<Double> = 4...10, amplitude: Double = 1, level: Double = 0.5, maskAfter: Double = 2,
+                bits: Int = 1) {
+        precondition(bits >= 1)
         self.trials = trials; self.pulseDuration = pulseDuration; self.firstPulse = firstPulse
         self.gap = gap; self.amplitude = amplitude; self.level = level; self.maskAfter = maskAfter
+        self.bits = bits
     }
 
     public var name: String { "flipflop" }
-    public var inputs: Int { 1 }
-    public var outputs: Int { 1 }
+    public var inputs: Int { bits }
+    public var outputs: Int { bits }
 
     /// The first graded readout after the first pulse (at its shortest) ends and `maskAfter` has passed.
     public func minimumSteps(dt: Double) -> Int {
@@ -36,8 +43,8 @@ public struct FlipFlopTask: Task {
     }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
-        for b in 0..<trials {
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: bits, outputs: bits)
+        for b in 0..<trials { for bit in 0..<bits {
             // Pulses as step intervals [start, end) on the input clock t = 0..T−1.
             var pulses: [(start: Int, end: Int, sign: Double)] = []
             var time = firstPulse
@@ -56,14 +63,14 @@ public struct FlipFlopTask: Task {
             for t in 0..<steps {
                 if next < pulses.count && t >= pulses[next].end { state = pulses[next].sign * level; next += 1 }
                 let pulse = pulses.first { t >= $0.start && t < $0.end }
-                batch.x[batch.inputIndex(b, t, 0)] = pulse.map { $0.sign * amplitude } ?? 0
+                batch.x[batch.inputIndex(b, t, bit)] = pulse.map { $0.sign * amplitude } ?? 0
                 // Target for t+1 (the state read out after input x_t).
-                let i = batch.targetIndex(b, t + 1, 0)
+                let i = batch.targetIndex(b, t + 1, bit)
                 let masked = pulses.contains { t + 1 >= $0.start && t + 1 < $0.end + hold }
                 batch.target[i] = masked ? 0 : state
                 batch.mask[i] = masked ? 0 : 1
             }
-        }
+        } }
         return batch
     }
 }

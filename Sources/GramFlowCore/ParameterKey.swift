@@ -7,7 +7,9 @@ public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     case task, rank, phi, dt, tau, inputs, outputs, epochs, lr, steps, seed, neurons
     case update, tolerance, overlaps, optimizer
     // Task options.
-    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher
+    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data
+    // The network's vectors in and out (.npz).
+    case vectors, saveVectors, saveVectorsEvery
     // Studies.
     case networkNeurons, equivalence
     // Output.

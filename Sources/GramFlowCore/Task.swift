@@ -64,31 +64,37 @@ public struct OscillationTask: Task {
     }
 }
 
-/// The filter driven by white noise: x_t = σ ζ_t / √dt with ζ_t ~ N(0, 1), and the
-/// target is the filter's response y*_t = a Σ_{s=0}^{t−1} e^{−c (t−1−s) dt} x_s dt
-/// (the impulse case x_0 = 1/dt gives back `FilterTask`).
+/// The filter driven by white noise: x_{k,t} = σ ζ_{k,t} / √dt with ζ ~ N(0, 1) on each of
+/// K inputs, and output o is the filter's response to input k = o mod K,
+/// y*_{o,t} = a Σ_{s=0}^{t−1} e^{−c (t−1−s) dt} x_{k,s} dt (K = O = 1 by default; the
+/// impulse case x_0 = 1/dt gives back `FilterTask`).
 public struct NoiseFilterTask: Task {
     public var gain: Double
     public var decay: Double
     public var trials: Int
     public var noise: Double
-    public init(gain: Double = 1, decay: Double = 0.2, trials: Int = 8, noise: Double = 1) {
+    public let inputs: Int
+    public let outputs: Int
+    public init(gain: Double = 1, decay: Double = 0.2, trials: Int = 8, noise: Double = 1, inputs: Int = 1, outputs: Int = 1) {
+        precondition(inputs >= 1 && outputs >= 1)
         self.gain = gain; self.decay = decay; self.trials = trials; self.noise = noise
+        self.inputs = inputs; self.outputs = outputs
     }
     public var name: String { "filter-noise" }
-    public var inputs: Int { 1 }
-    public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
+        let K = inputs, O = outputs
+        var batch = TaskBatch(trials: trials, steps: steps, inputs: K, outputs: O)
         let decayPerStep = Double.exp(-decay * dt)
         for b in 0..<trials {
-            var response = 0.0  // Σ_{s<t} e^{−c(t−1−s)dt} x_s dt, updated recursively
+            var response = [Double](repeating: 0, count: K)  // Σ_{s<t} e^{−c(t−1−s)dt} x_{k,s} dt, updated recursively
             for t in 1...steps {
-                let xPrevious = noise * random.gaussian() / dt.squareRoot()
-                batch.x[batch.inputIndex(b, t - 1, 0)] = xPrevious
-                response = (t == 1 ? 0 : response * decayPerStep) + xPrevious * dt
-                batch.target[batch.targetIndex(b, t, 0)] = gain * response
+                for k in 0..<K {
+                    let xPrevious = noise * random.gaussian() / dt.squareRoot()
+                    batch.x[batch.inputIndex(b, t - 1, k)] = xPrevious
+                    response[k] = (t == 1 ? 0 : response[k] * decayPerStep) + xPrevious * dt
+                }
+                for o in 0..<O { batch.target[batch.targetIndex(b, t, o)] = gain * response[o % K] }
             }
         }
         return batch

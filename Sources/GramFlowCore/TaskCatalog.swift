@@ -5,6 +5,10 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
     case filterNoise = "filter-noise"
     case flipflop
     case decision
+    /// Context-dependent integration: two noisy stimuli, two context cues, one output.
+    case context
+    /// The user's own task from a file (`--data FILE.npz`, `TaskData`).
+    case custom
     /// A teacher network given by its overlaps (built by the Studies layer, which can run the theory).
     case teacher
 
@@ -13,9 +17,11 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         switch self {
         case .filter: return [.gain, .decay]
         case .oscillation: return [.decay, .frequency]
-        case .filterNoise: return [.gain, .decay, .batch, .noise]
-        case .flipflop: return [.batch]
+        case .filterNoise: return [.gain, .decay, .batch, .noise, .inputs, .outputs]
+        case .flipflop: return [.batch, .bits]
         case .decision: return [.batch, .noise]
+        case .context: return [.batch, .noise]
+        case .custom: return [.batch, .data]
         case .teacher: return [.batch, .noise, .pulseAmplitude, .teacher]
         }
     }
@@ -25,7 +31,8 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         switch self {
         case .filter, .oscillation: return 1
         case .filterNoise: return 8
-        case .flipflop, .decision, .teacher: return 10
+        case .flipflop, .decision, .context, .teacher: return 10
+        case .custom: return 1  // B comes from the data; the memory estimate reads it from the task
         }
     }
 }
@@ -41,17 +48,26 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     public var pulseAmplitude: Double?
     /// Teacher task: the teacher's overlaps, `a.b` → value.
     public var teacher: [String: Double]?
+    /// Custom task: the .npz file (or folder of .npy files) holding inputs, targets and mask.
+    public var data: String?
+    /// Flip-flop: the number of independent bits n (K = O = n; default 1).
+    public var bits: Int?
+    /// K and O for tasks that take them (filter-noise).
+    public var inputs: Int?
+    public var outputs: Int?
 
     /// One name per parameter in the CLI (`--batch`), run.json and study files (`batch`).
     private enum CodingKeys: String, CodingKey {
-        case gain, decay, frequency, noise, pulseAmplitude, teacher
+        case gain, decay, frequency, noise, pulseAmplitude, teacher, data, bits, inputs, outputs
         case trials = "batch"
     }
 
     public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil, trials: Int? = nil,
-                noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil) {
+                noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil,
+                data: String? = nil, bits: Int? = nil, inputs: Int? = nil, outputs: Int? = nil) {
         self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials
         self.noise = noise; self.pulseAmplitude = pulseAmplitude; self.teacher = teacher
+        self.data = data; self.bits = bits; self.inputs = inputs; self.outputs = outputs
     }
 
     /// Checks values and that every given option belongs to the task.
@@ -70,14 +86,25 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         if let pulseAmplitude, !pulseAmplitude.isFinite {
             throw InputError(.pulseAmplitude, "must be a finite number (got \(pulseAmplitude))")
         }
+        if let bits, bits < 1 { throw InputError(.bits, "must be at least 1 (got \(bits))") }
+        if let inputs, inputs < 1 { throw InputError(.inputs, "must be at least 1 (got \(inputs))") }
+        if let outputs, outputs < 1 { throw InputError(.outputs, "must be at least 1 (got \(outputs))") }
         let given: [(ParameterKey, Bool)] = [(.gain, gain != nil), (.decay, decay != nil), (.frequency, frequency != nil),
                                              (.batch, trials != nil), (.noise, noise != nil),
-                                             (.pulseAmplitude, pulseAmplitude != nil), (.teacher, teacher != nil)]
+                                             (.pulseAmplitude, pulseAmplitude != nil), (.teacher, teacher != nil),
+                                             (.data, data != nil), (.bits, bits != nil), (.inputs, inputs != nil),
+                                             (.outputs, outputs != nil)]
         for (option, isGiven) in given where isGiven && !name.options.contains(option) {
+            if name == .custom && (option == .inputs || option == .outputs) {
+                throw InputError(option, "is not an option of the custom task: K and O come from the shapes of its arrays inputs (B×T×K) and targets (B×T×O); remove it")
+            }
             throw InputError(option, "is not an option of the \(name.rawValue) task; remove it (it takes \(name.options.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
         if name == .teacher && teacher == nil {
             throw InputError(.teacher, "the teacher task needs the teacher's overlaps: --teacher FILE (JSON, {\"u1.v1\": 1.5, …})")
+        }
+        if name == .custom && data == nil {
+            throw InputError(.data, "the custom task needs its data: --data FILE.npz with arrays inputs (B×T×K), targets (B×T×O) and optionally mask (B×T×O), or a folder of inputs.npy, targets.npy, mask.npy")
         }
     }
 
@@ -87,9 +114,18 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         switch name {
         case .filter: return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2)
         case .oscillation: return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2)
-        case .filterNoise: return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? name.defaultTrials, noise: noise ?? 1)
-        case .flipflop: return FlipFlopTask(trials: trials ?? name.defaultTrials)
-        case .decision: return DecisionTask(trials: trials ?? name.defaultTrials, noise: noise ?? 0.05)
+        case .filterNoise:
+            return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1,
+                                   inputs: inputs ?? 1, outputs: outputs ?? 1)
+        case .flipflop: return FlipFlopTask(trials: trials ?? 10, bits: bits ?? 1)
+        case .decision: return DecisionTask(trials: trials ?? 10, noise: noise ?? 0.05)
+        case .context: return ContextIntegrationTask(trials: trials ?? 10, noise: noise ?? 0.05)
+        case .custom:
+            let batch = try TaskData.load(data ?? "")
+            if let trials, trials > batch.trials {
+                throw InputError(.batch, "asks for \(trials) trials per epoch but \(data ?? "") holds \(batch.trials); give at most \(batch.trials)")
+            }
+            return DataTask(data: batch, draw: trials)
         case .teacher:
             throw InputError(.task, "the teacher task is built from the teacher's overlaps by the Studies layer")
         }

@@ -82,3 +82,78 @@ final class LayoutTests: XCTestCase {
         XCTAssertNotEqual(SeedStreams.batches(3).gaussians(3), SeedStreams.batches(4).gaussians(3))
     }
 }
+
+/// The tasks with K inputs and O outputs (issue 11), against references recomputed from their inputs.
+final class MultiChannelTaskTests: XCTestCase {
+    /// Each bit of the n-bit flip-flop holds ±level of its own input's last pulse, is ungraded
+    /// during a pulse and for maskAfter after it, and 0 before its first pulse.
+    func testNBitFlipFlopHoldsEachBitsLastPulse() {
+        let dt = 0.1, T = 600, task = FlipFlopTask(trials: 3, bits: 3)
+        let batch = task.batch(steps: T, dt: dt, random: RandomSource(seed: 9))
+        XCTAssertEqual(batch.inputs, 3)
+        XCTAssertEqual(batch.outputs, 3)
+        let hold = Int((task.maskAfter / dt).rounded())
+        var pulsesSeen = 0
+        for b in 0..<3 { for bit in 0..<3 {
+            var state = 0.0, lastPulseEnd = -1_000_000
+            for t in 0..<T {
+                let x = batch.x[batch.inputIndex(b, t, bit)]
+                if x != 0 { state = x > 0 ? task.level : -task.level; lastPulseEnd = t + 1; if t == 0 || batch.x[batch.inputIndex(b, t - 1, bit)] == 0 { pulsesSeen += 1 } }
+                let i = batch.targetIndex(b, t + 1, bit)
+                let inPulse = t + 1 < T && batch.x[batch.inputIndex(b, t + 1, bit)] != 0
+                if inPulse || t + 1 < lastPulseEnd + hold {
+                    XCTAssertEqual(batch.mask[i], 0, "b \(b) bit \(bit) t \(t)")
+                } else {
+                    XCTAssertEqual(batch.mask[i], 1, "b \(b) bit \(bit) t \(t)")
+                    XCTAssertEqual(batch.target[i], state, "b \(b) bit \(bit) t \(t)")
+                }
+            }
+        } }
+        XCTAssertGreaterThan(pulsesSeen, 9)
+        // The bits are independent: their input series differ.
+        XCTAssertNotEqual((0..<T).map { batch.x[batch.inputIndex(0, $0, 0)] }, (0..<T).map { batch.x[batch.inputIndex(0, $0, 1)] })
+    }
+
+    /// One bit is the original flip-flop, draw for draw.
+    func testOneBitIsTheOriginalFlipFlop() {
+        let a = FlipFlopTask(trials: 4).batch(steps: 300, dt: 0.05, random: RandomSource(seed: 2))
+        let b = FlipFlopTask(trials: 4, bits: 1).batch(steps: 300, dt: 0.05, random: RandomSource(seed: 2))
+        XCTAssertEqual(a, b)
+    }
+
+    /// Without noise the response target is exactly the stimulus the context cue selects.
+    func testContextSelectsTheCuedStimulus() {
+        let dt = 0.1, T = 200
+        let batch = ContextIntegrationTask(trials: 40, noise: 0).batch(steps: T, dt: dt, random: RandomSource(seed: 4))
+        XCTAssertEqual(batch.inputs, 4)
+        XCTAssertEqual(batch.outputs, 1)
+        var contexts = Set<Int>()
+        for b in 0..<40 {
+            let cueA = batch.x[batch.inputIndex(b, 0, 2)], cueB = batch.x[batch.inputIndex(b, 0, 3)]
+            XCTAssertEqual(cueA + cueB, 1)
+            let relevant = cueA == 1 ? 0 : 1
+            contexts.insert(relevant)
+            let stimulus = batch.x[batch.inputIndex(b, 50, relevant)]  // t·dt = 5, inside the stimulus epoch [1, 10)
+            XCTAssertNotEqual(stimulus, 0)
+            // Response epoch: readout times in (11, 20].
+            for t in 111...200 {
+                XCTAssertEqual(batch.mask[batch.targetIndex(b, t, 0)], 1)
+                XCTAssertEqual(batch.target[batch.targetIndex(b, t, 0)], stimulus)
+            }
+            XCTAssertEqual(batch.mask[batch.targetIndex(b, 60, 0)], 0)  // stimulus epoch: ungraded
+        }
+        XCTAssertEqual(contexts, [0, 1])
+    }
+
+    /// With K inputs and O outputs each output is the filter of input o mod K.
+    func testNoiseFilterWithTwoInputsAndThreeOutputs() {
+        let dt = 0.05, T = 80, decay = 0.4, gain = 0.7
+        let batch = NoiseFilterTask(gain: gain, decay: decay, trials: 2, noise: 0.5, inputs: 2, outputs: 3)
+            .batch(steps: T, dt: dt, random: RandomSource(seed: 1))
+        for b in 0..<2 { for o in 0..<3 { for t in [1, 40, 80] {
+            var expected = 0.0
+            for s in 0..<t { expected += exp(-decay * Double(t - 1 - s) * dt) * batch.x[batch.inputIndex(b, s, o % 2)] * dt }
+            assertClose(batch.target[batch.targetIndex(b, t, o)], gain * expected, relative: 1e-12, absolute: 1e-14)
+        } } }
+    }
+}

@@ -14,10 +14,25 @@ public enum Plotting {
     }
 
     /// The same figures for a study's trajectory.csv (columns epoch, phase, loss, overlaps),
-    /// with a dashed vertical line at each phase boundary `boundaries` (epochs).
+    /// with a dashed vertical line at each phase boundary `boundaries` (epochs) and each
+    /// phase's label (A, B, …) written at the top of its span, `labels` = (start, end, text).
     public static func plotPhases(in folder: URL, layout: VectorLayout, visibility: Visibility, boundaries: [Int],
-                                  title: String) throws {
-        try run(trajectoryScript(layout: layout, visibility: visibility, title: title, lossColumn: 3, marks: boundaries), in: folder)
+                                  labels: [(start: Int, end: Int, text: String)] = [], title: String) throws {
+        var script = ""
+        for (k, label) in labels.enumerated() {
+            let middle = Double(label.start + label.end) / 2
+            script += "set label \(100 + k) '\(label.text.replacingOccurrences(of: "'", with: ""))' at \(middle), graph 0.96 center front noenhanced\n"
+        }
+        try run(script + trajectoryScript(layout: layout, visibility: visibility, title: title, lossColumn: 3, marks: boundaries), in: folder)
+    }
+
+    /// Labels for consecutive phases from their lengths in epochs.
+    public static func phaseLabels(lengths: [Int], texts: [String]) -> [(start: Int, end: Int, text: String)] {
+        var start = 0
+        return zip(lengths, texts).map { length, text in
+            defer { start += length }
+            return (start, start + length, text)
+        }
     }
 
     /// Loss in column `lossColumn`, the overlaps in the columns after it.
@@ -39,12 +54,14 @@ public enum Plotting {
         return script
     }
 
-    /// `output`: the given columns of `csv` against its first column, log scale.
+    /// `output`: the given columns of `csv` against its first column, log scale; zeros
+    /// (exact agreement, e.g. at epoch 0) are left out, so the axis starts at the first
+    /// non-zero value.
     public static func plotColumns(in folder: URL, csv: String, output: String, ylabel: String,
                                    columns: [(Int, String)], title: String) throws {
         var script = header(title: title)
         script += "set output '\(output)'\nset logscale y\nset ylabel '\(ylabel)'\nset format y '10^{%L}'\n"
-        script += "plot " + columns.map { "'\(csv)' using 1:($\($0.0) > 0 ? $\($0.0) : 1e-18) with lines lw 2 title '\($0.1)'" }
+        script += "plot " + columns.map { "'\(csv)' using 1:($\($0.0) > 0 ? $\($0.0) : 1/0) with lines lw 2 title '\($0.1)'" }
             .joined(separator: ", \\\n     ") + "\n"
         try run(script, in: folder)
     }
@@ -97,7 +114,7 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
-    private static func header(title: String) -> String {
+    static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
         set datafile separator ','
@@ -119,7 +136,7 @@ public enum Plotting {
     /// or one that takes longer than `timeout` throws `Failure` with the fix; the
     /// caller keeps the data files. SIGPIPE is ignored (`Interruption`), so a gnuplot
     /// that exits early is a write error here, not the death of the run.
-    private static func run(_ script: String, in folder: URL) throws {
+    static func run(_ script: String, in folder: URL) throws {
         Interruption.shared.install()
         guard let gnuplot = executable("gnuplot") else {
             throw Failure(description: "gnuplot is not installed, so no figures were drawn; install it with `make deps` or `apt-get install gnuplot-nox`, or run without --plot")

@@ -76,6 +76,8 @@ extension EquivalenceStudy {
             for i in texts.indices {
                 try Plotting.plotPhases(in: folder.path("\(kind)-\(i + 1)"), layout: spec.model.spec.layout,
                                         visibility: Visibility(spec: spec.model.spec), boundaries: boundaries,
+                                        labels: Plotting.phaseLabels(lengths: spec.phases.map(\.epochs),
+                                                                     texts: spec.phases.indices.map { spec.label(phase: $0) }),
                                         title: "equivalence: \(kind), network \(i + 1)")
             }
         }

@@ -91,6 +91,8 @@ extension TwinsStudy {
                 if plot {
                     try Plotting.plotPhases(in: folder.path(sub), layout: spec.model.spec.layout, visibility: Visibility(spec: spec.model.spec),
                                             boundaries: [spec.phases[twin].epochs],
+                                            labels: Plotting.phaseLabels(lengths: [spec.phases[twin].epochs, spec.phases[2].epochs],
+                                                                         texts: [twin == 0 ? "A" : "B", "C"]),
                                             title: "twins (\(g.kind)) pair 1, twin \(twin + 1): \(twin == 0 ? "A" : "B") then C")
                 }
             }

@@ -7,17 +7,20 @@ import OverlapTheory
 ///
 /// Without user overlaps: Gaussian vectors of norm √N from the seed, and S_0
 /// their measured Gram matrix. With user overlaps: S_0 as given, and vectors
-/// realising it exactly.
+/// realising it exactly. With user vectors (`--vectors`): those vectors, and S_0
+/// their Gram matrix.
 public enum InitialState {
     /// S_0 for a theory run. The same seed gives the network of `network(_:)`, so
     /// a theory run and a network run of one configuration start together.
     public static func overlaps(_ config: RunConfiguration) throws -> Matrix {
+        if config.initialVectors != nil { return try network(config).overlaps }
         if let given = config.initialOverlaps { return try parse(given, layout: config.model.layout) }
         return try network(config).overlaps
     }
 
     /// The initial network of N neurons.
     public static func network(_ config: RunConfiguration) throws -> LowRankNetwork {
+        if let path = config.initialVectors { return try NetworkVectors.read(path, spec: config.model) }
         let random = SeedStreams.initialization(config.seed)
         if let given = config.initialOverlaps {
             let S = try parse(given, layout: config.model.layout)

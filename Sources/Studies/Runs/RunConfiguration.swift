@@ -24,6 +24,9 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var initialOverlaps: [String: Double]?
     /// How the network trains (the theory follows gd and sgd; adam only on the network).
     public var optimizer: Optimizer
+    /// `--vectors`: a .npz file of the initial network's vectors m, u, v, z (N from the file),
+    /// or nil. The theory starts from their overlaps.
+    public var initialVectors: String?
 
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
@@ -33,21 +36,25 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         case learningRate = "lr"
         case flowTolerance = "tolerance"
         case initialOverlaps = "overlaps"
+        case initialVectors = "vectors"
     }
 
     public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
-                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd) {
+                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
-        self.optimizer = optimizer
+        self.optimizer = optimizer; self.initialVectors = initialVectors
     }
 
     /// Checks every field; the error names the command-line option and the fix.
     public func validate() throws(InputError) {
         try validateSizes()
+        if task == .custom, let b = taskOptions.trials, !optimizer.freshBatchEachEpoch {
+            throw InputError(.batch, "with --optimizer \(optimizer.rawValue) every epoch uses all trials of the data; to draw \(b) of them per epoch use --optimizer sgd")
+        }
         let task = try makeTask()
         guard task.inputs == model.inputs && task.outputs == model.outputs else {
             throw InputError(.task, "\(task.name) has \(task.inputs) input(s) and \(task.outputs) output(s), the model \(model.inputs) and \(model.outputs)")
@@ -82,6 +89,16 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard steps >= minimum else {
             throw InputError(.steps, "the \(task.name) task grades no output after an input before step \(minimum) at dt = \(dt), so the loss could not change; use at least \(minimum) steps (got \(steps))")
         }
+    }
+
+    /// K and O of the model from the task (custom data, flipflop --bits, context,
+    /// filter-noise --inputs/--outputs), and T from the data of a custom task.
+    public mutating func adoptTaskShape() throws(InputError) {
+        guard task != .teacher else { return }
+        let made = try taskOptions.makeTask(task)
+        model.inputs = made.inputs
+        model.outputs = made.outputs
+        if let data = made as? DataTask { steps = data.steps }
     }
 
     public func makeTask() throws(InputError) -> any Task {

@@ -10,6 +10,8 @@ public struct RunResult: Sendable {
     public var trajectory: TrajectorySummary
     public var outcome: TrainingOutcome
     public var seconds: Double
+    /// A network run's final (or last) network.
+    public var network: LowRankNetwork? = nil
 }
 
 /// Where a run's per-epoch rows go: a CSV file (nil: kept as a summary only),
@@ -28,15 +30,20 @@ public enum Runs {
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, recording: Recording = .summaryOnly,
                               progress: Bool = true) throws -> RunResult {
         var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance)
-        return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress)
+        return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress).result
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
+    /// `snapshots`, if given, receives the network at its epochs (`--save-vectors-every`).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
-                               progress: Bool = true) throws -> RunResult {
+                               progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> RunResult {
         var learner = NetworkLearner(optimizer: config.optimizer)
-        return try record(config, problem(config, initial: initial), &learner, recording,
-                          label: "network N=\(initial.neurons)", progress: progress)
+        let snapshot = snapshots.map { s in TrainingObserver<LowRankNetwork> { record, _ in s.observe(epoch: record.epoch, network: record.state) } }
+        var (result, network) = try record(config, problem(config, initial: initial), &learner, recording,
+                                           label: "network N=\(initial.neurons)", progress: progress, also: snapshot.map { [$0] } ?? [])
+        try snapshots?.finish()
+        result.network = network
+        return result
     }
 
     /// The configuration's learning problem from `initial`: its model and its batches, epoch by epoch.
@@ -48,15 +55,17 @@ public enum Runs {
     /// A validation: the network and the theory, the theory started from the network's
     /// measured initial overlaps, so that only the dynamics can separate them.
     public static func both(_ config: RunConfiguration, theory theoryRecording: Recording, network networkRecording: Recording,
-                            progress: Bool = true) throws -> (theory: RunResult, network: RunResult) {
+                            progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> (theory: RunResult, network: RunResult) {
         let initial = try InitialState.network(config)
         return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress),
-                try network(config, initial: initial, recording: networkRecording, progress: progress))
+                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots))
     }
 
     /// Trains with the engine, streaming the record and showing progress as observers.
+    /// - Parameter also: further observers (vector snapshots).
     private static func record<L: Learner>(_ config: RunConfiguration, _ problem: LearningProblem<L.State>, _ learner: inout L,
-                                           _ recording: Recording, label: String, progress: Bool) throws -> RunResult {
+                                           _ recording: Recording, label: String, progress: Bool,
+                                           also: [TrainingObserver<L.State>] = []) throws -> (result: RunResult, state: L.State) {
         let recorder = try TrajectoryRecorder(layout: config.model.layout, file: recording.file, every: recording.every)
         let meter = Progress(label: label, total: config.epochs, enabled: progress)
         let start = Date()
@@ -64,8 +73,9 @@ public enum Runs {
                                  observers: [.rows { epoch, loss, S in
                                      recorder.append(epoch: epoch, loss: loss, S: S)
                                      meter.update(epoch: epoch, loss: loss)
-                                 }])
+                                 }] + also)
         meter.finish()
-        return RunResult(trajectory: try recorder.finish(), outcome: solution.outcome, seconds: Date().timeIntervalSince(start))
+        return (RunResult(trajectory: try recorder.finish(), outcome: solution.outcome, seconds: Date().timeIntervalSince(start)),
+                solution.state)
     }
 }

@@ -15,6 +15,7 @@ indirect enum StudySchema: Sendable {
         "gain": .scalar, "decay": .scalar, "frequency": .scalar, "batch": .scalar, "noise": .scalar,
         "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
+        "data": .scalar, "bits": .scalar, "inputs": .scalar, "outputs": .scalar,
     ])
 
     static let phase: StudySchema = .fields([

@@ -48,6 +48,11 @@ extension StudySpec {
                 if error.key == .steps { return (["model", "steps"], "\(name(phase: i)) (\(phase.task.rawValue)): \(error.message)") }
                 return (place(of: error.key, phase: i), error.description)
             }
+            // Every phase of a study shares T (model.steps); data brings its own.
+            if phase.task == .custom, let data = try? configuration(phase: i).makeTask() as? DataTask,
+               data.steps != model.trialSteps {
+                return (at + ["options", "data"], "the data has T = \(data.steps) steps but the study's model.steps is \(model.trialSteps); every phase shares T, so set model: {steps: \(data.steps)} (or cut the data to T = \(model.trialSteps))")
+            }
         }
         switch kind {
         case .phases: break
@@ -79,9 +84,10 @@ extension StudySpec {
         case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
         case .task, .epochs, .lr, .optimizer, .update, .tolerance: return ["phases", "\(i + 1)", key.rawValue]
-        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher: return ["phases", "\(i + 1)", "options"]
+        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data:
+            return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
-        case .out, .resume: return []
+        case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []
         }
     }
 
