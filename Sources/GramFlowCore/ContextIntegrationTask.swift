@@ -23,32 +23,35 @@ public struct ContextIntegrationTask: Task {
         self.fixation = fixation; self.stimulus = stimulus; self.delay = delay; self.response = response
     }
 
+    /// The shortest trial whose loss can change: the first response readout (as for `DecisionTask`).
+    public func minimumSteps(dt: Double) -> Int {
+        ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response).minimumSteps(dt: dt)
+    }
+
     public var name: String { "context" }
     public var inputs: Int { 4 }
     public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 4, outputs: 1)
-        let f = fixation / dt, s = (fixation + stimulus) / dt, d = (fixation + stimulus + delay) / dt
-        let r = (fixation + stimulus + delay + response) / dt
+        let epochs = ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
         func coherence() -> Double { coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))] }
         for b in 0..<trials {
             let cA = coherence(), cB = coherence()
             let contextA = random.uniform() < 0.5
             let relevant = (contextA ? cA : cB) / 16
             for t in 0..<steps {
-                let time = Double(t)
-                if time >= f && time < s {
+                if epochs.isStimulus(step: t, dt: dt) {
                     batch.x[batch.inputIndex(b, t, 0)] = cA / 16 + noise * random.gaussian()
                     batch.x[batch.inputIndex(b, t, 1)] = cB / 16 + noise * random.gaussian()
                 }
                 batch.x[batch.inputIndex(b, t, contextA ? 2 : 3)] = 1
-                // Readout t+1 is the state at time (t+1)·dt: graded in fixation (0, f] and response (d, r].
-                let readout = Double(t + 1)
                 let i = batch.targetIndex(b, t + 1, 0)
-                if readout <= f { batch.target[i] = 0; batch.mask[i] = 1 }
-                else if readout > d && readout <= r { batch.target[i] = relevant; batch.mask[i] = 1 }
-                else { batch.target[i] = 0; batch.mask[i] = 0 }
+                switch epochs.grade(readout: t + 1, dt: dt) {
+                case .fixation: batch.target[i] = 0; batch.mask[i] = 1
+                case .response: batch.target[i] = relevant; batch.mask[i] = 1
+                case .ungraded: batch.target[i] = 0; batch.mask[i] = 0
+                }
             }
         }
         return batch

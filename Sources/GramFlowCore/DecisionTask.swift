@@ -25,26 +25,25 @@ public struct DecisionTask: Task {
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
-    /// The first graded step after the stimulus is the first response readout n > (fixation + stimulus + delay)/dt.
-    public func minimumSteps(dt: Double) -> Int {
-        Int(((fixation + stimulus + delay) / dt).rounded(.down)) + 1
+    public var epochs: ResponseEpochs {
+        ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
     }
+
+    public func minimumSteps(dt: Double) -> Int { epochs.minimumSteps(dt: dt) }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
-        let f = fixation / dt, s = (fixation + stimulus) / dt, d = (fixation + stimulus + delay) / dt
-        let r = (fixation + stimulus + delay + response) / dt
+        let epochs = self.epochs
         for b in 0..<trials {
             let c = coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))]
             for t in 0..<steps {
-                let time = Double(t)
-                if time >= f && time < s { batch.x[batch.inputIndex(b, t, 0)] = c / 16 + noise * random.gaussian() }
-                // Readout t+1 is the state at time (t+1)·dt: graded in fixation (0, f] and response (d, r].
-                let readout = Double(t + 1)
+                if epochs.isStimulus(step: t, dt: dt) { batch.x[batch.inputIndex(b, t, 0)] = c / 16 + noise * random.gaussian() }
                 let i = batch.targetIndex(b, t + 1, 0)
-                if readout <= f { batch.target[i] = 0; batch.mask[i] = 1 }
-                else if readout > d && readout <= r { batch.target[i] = c / 16; batch.mask[i] = 1 }
-                else { batch.target[i] = 0; batch.mask[i] = 0 }
+                switch epochs.grade(readout: t + 1, dt: dt) {
+                case .fixation: batch.target[i] = 0; batch.mask[i] = 1
+                case .response: batch.target[i] = c / 16; batch.mask[i] = 1
+                case .ungraded: batch.target[i] = 0; batch.mask[i] = 0
+                }
             }
         }
         return batch

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Runs the built `gramflow` executable as a user would, in a fresh temporary folder.
@@ -25,23 +26,8 @@ struct CommandRunner {
         return candidates[0].appendingPathComponent("gramflow")
     }
 
-    struct Result { let status: Int32; let stdout: String; let stderr: String }
-
-    func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+        try runProcess(CommandRunner.executable, arguments, in: directory, environment: environment)
     }
 
     func file(_ name: String) -> URL { directory.appendingPathComponent(name) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Issue 9, items 3, 9 and 10 against the built binary: sizes no machine holds, messages
@@ -9,7 +10,7 @@ final class InputRobustnessTests: XCTestCase {
     /// `mentions` on standard error, and no entry but `files` afterwards.
     @discardableResult
     private func expect(_ arguments: [String], status: Int32 = 64, mentions: [String], files: [String: String] = [:],
-                        file: StaticString = #filePath, line: UInt = #line) throws -> CommandRunner.Result {
+                        file: StaticString = #filePath, line: UInt = #line) throws -> ProcessResult {
         let runner = try CommandRunner()
         defer { runner.cleanUp() }
         for (name, text) in files { try Data(text.utf8).write(to: runner.file(name)) }

@@ -5,23 +5,11 @@ import XCTest
 /// A machine without python3 or NumPy fails these tests (they never skip): the
 /// test suite's set-up (`make test`) installs NumPy.
 public enum Python {
-    public struct Result { public let status: Int32; public let stdout: String; public let stderr: String }
+    public typealias Result = ProcessResult
 
     /// Runs `python3 -c code arguments…` in `directory`.
     public static func run(_ code: String, arguments: [String] = [], in directory: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", code] + arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", code] + arguments, in: directory)
     }
 
     /// Runs the code and fails the test unless it exits 0; returns its standard output.
