@@ -31,5 +31,8 @@ rm -rf "$out/student-teacher-N200"
   cat "$out/pitchfork-N300/report.md"
   sed -n '/## GD beside/,$p' "$out/optimizers-N100/report.md"
   sed -n '/## Student–teacher/,$p' "$out/student-teacher-N200/report.md"
+  echo
+  # The claims each run stated (criteria in code), gathered by $out/claims.yaml into claims.json.
+  "$G" claims "$out/claims.yaml"
 } > "$out/SUMMARY.md"
 cat "$out/SUMMARY.md"

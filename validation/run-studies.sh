@@ -23,5 +23,8 @@ done
     echo
     echo "Full report: [$name/summary.md]($name/summary.md)"
   done
+  echo
+  # The claims each study stated (criteria in code), gathered by $out/claims.yaml into claims.json.
+  "$G" claims "$out/claims.yaml"
 } > "$out/SUMMARY.md"
 cat "$out/SUMMARY.md"

@@ -12,14 +12,6 @@ struct ClaimsCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The claims file (YAML).", valueName: "file"))
     var file: String
 
-    /// claims.json: the verdicts, marked as GramFlow's own.
-    struct Output: Codable {
-        var tool = "gramflow"
-        var version = GramFlowVersion.current
-        var title: String
-        var claims: [Claim]
-    }
-
     func run() throws {
         let claimsFile: ClaimsFile
         do { claimsFile = try ClaimsFile.load(file) } catch { throw ValidationError("\(error)") }
@@ -31,11 +23,11 @@ struct ClaimsCommand: ParsableCommand {
         }
         let destination = folder.appendingPathComponent("claims.json")
         if let existing = FileManager.default.contents(atPath: destination.path),
-           (try? JSONDecoder().decode(Output.self, from: existing))?.tool != "gramflow" {
+           (try? JSONDecoder().decode(ClaimsRecord.self, from: existing))?.tool != "gramflow" {
             printError("error: \(destination.path) exists and was not written by GramFlow; move it away")
             throw ExitCode.failure
         }
-        try AtomicFile.write(Data(encodeJSON(Output(title: claimsFile.title, claims: claims)).utf8), to: destination)
+        try AtomicFile.write(Data(ClaimsRecord(title: claimsFile.title, claims: claims).json.utf8), to: destination)
         print("## \(claimsFile.title)\n\n" + ClaimsFile.markdown(claims), terminator: "")
         let failed = claims.filter { $0.kind == .regression && !$0.held }
         guard failed.isEmpty else {

@@ -66,6 +66,7 @@ struct StudyCommand: ParsableCommand {
             try folder.write(report.markdown, to: "summary.md")
             try folder.write(report.memoryCSV, to: "memory.csv")
             try folder.write(report.json, to: "report.json")
+            try folder.write(ClaimsRecord(title: spec.title ?? "Study", claims: report.claims).json, to: "claims.json")
             if plot {
                 for kind in outcome.ends.keys.sorted() {
                     try Plotting.plotPhases(in: folder.path(kind), layout: spec.model.spec.layout,

@@ -14,6 +14,15 @@ final class BifurcationCommandTests: XCTestCase {
         XCTAssert(rows[0].hasPrefix("mu,lambda1"))
         let report = try String(contentsOf: runner.directory.appendingPathComponent("b/report.md"), encoding: .utf8)
         XCTAssert(report.contains("Held: yes"), report)
+        // The same verdict as a claim record, which `gramflow claims` gathers with `include:`.
+        let claims = try JSONSerialization.jsonObject(with: Data(contentsOf: runner.file("b/claims.json"))) as! [String: Any]
+        let records = claims["claims"] as! [[String: Any]]
+        XCTAssertEqual(records.map { $0["held"] as! Bool }, [true])
+        XCTAssertEqual(records.map { $0["kind"] as! String }, ["finding"])
+        try "title: b\nclaims:\n  - include: b/claims.json\n".write(to: runner.file("claims.yaml"), atomically: true, encoding: .utf8)
+        let gathered = try runner.run(["claims", "claims.yaml"])
+        XCTAssertEqual(gathered.status, 0, gathered.stderr)
+        XCTAssert(gathered.stdout.contains("sNTK collapse at the pitchfork") && gathered.stdout.contains("| finding |"), gathered.stdout)
     }
 
     func testBadInputExits64() throws {

@@ -25,6 +25,24 @@ final class StudyCommandTests: XCTestCase {
         XCTAssertEqual(runner.entries.sorted(), ["bad.yaml"], "nothing may be written")
     }
 
+    /// The A-B-A claim is stated once, in the summary and as a record in claims.json, with the same verdict.
+    func testStudyWritesItsClaimsAsRecords() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        try study.write(to: runner.file("s.yaml"), atomically: true, encoding: .utf8)
+        let result = try runner.run(["study", "s.yaml", "--out", "o", "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let summary = try String(contentsOf: runner.file("o/summary.md"), encoding: .utf8)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: runner.file("o/claims.json"))) as! [String: Any]
+        let records = json["claims"] as! [[String: Any]]
+        XCTAssertEqual(records.count, 2, "one claim per learner (theory, network)")
+        for record in records {
+            let kind = (record["claim"] as! String).hasPrefix("network") ? "network" : "theory"
+            let verdict = (record["held"] as! Bool) ? "held" : "did not hold"
+            XCTAssert(summary.contains("§8, \(kind)): when A returns") && summary.contains("**\(verdict)**"), summary)
+        }
+    }
+
     func testStoppedStudyResumesToTheSameBytes() throws {
         let runner = try CommandRunner()
         defer { runner.cleanUp() }

@@ -39,6 +39,8 @@ struct CollapseCommand: ParsableCommand {
             try folder.write(PitchforkCollapse.csv(points), to: "sweep.csv")
             try folder.write(PitchforkCollapse.markdown(points, neurons: neurons, seed: seed, input: input, nonlinearity: phi),
                              to: "report.md")
+            try folder.write(ClaimsRecord(title: "sNTK collapse at the pitchfork", claims: PitchforkCollapse.claims(points)).json,
+                             to: "claims.json")
             if output.plot { try Plotting.plotCollapse(in: folder.staging, title: "sNTK collapse at the pitchfork, N = \(neurons)") }
             guard !output.quiet else { return Finished() }
             let lines = points.map {

@@ -37,6 +37,8 @@ struct CompareOptimizersCommand: ParsableCommand {
             try folder.write("# Optimisers near the pitchfork\n" + OptimizerComparison.markdown(r, eta: learningRate, mu: mu,
                                                                                                    neurons: network.neurons, epochs: epochs),
                              to: "report.md")
+            try folder.write(ClaimsRecord(title: "Optimisers near the pitchfork", claims: OptimizerComparison.claims(r, epochs: epochs)).json,
+                             to: "claims.json")
             if output.plot { try Plotting.plotOptimizers(in: folder.staging, title: "GD and low-rank natural gradient, η = \(learningRate), μ = \(mu)") }
             guard !output.quiet else { return Finished() }
             return Finished(summary: """

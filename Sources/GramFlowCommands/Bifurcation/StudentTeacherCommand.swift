@@ -29,6 +29,8 @@ struct StudentTeacherCommand: ParsableCommand {
             try folder.write(StudentTeacherBifurcation.csv(r), to: "student-teacher.csv")
             try folder.write("# Student–teacher across the pitchfork\n" + StudentTeacherBifurcation.markdown(r, neurons: network.neurons, eta: learningRate),
                              to: "report.md")
+            try folder.write(ClaimsRecord(title: "Student–teacher across the pitchfork", claims: StudentTeacherBifurcation.claims(r)).json,
+                             to: "claims.json")
             if output.plot { try Plotting.plotStudentTeacher(in: folder.staging, title: "student crossing the pitchfork, N = \(network.neurons), η = \(learningRate)") }
             guard !output.quiet else { return Finished() }
             return Finished(summary: """

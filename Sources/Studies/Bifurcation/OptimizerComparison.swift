@@ -56,6 +56,18 @@ public enum OptimizerComparison {
         return result
     }
 
+    /// The claim of docs/theory.md §9: near the pitchfork, at a step where GD does not converge,
+    /// the low-rank natural gradient at the same η does.
+    public static func claims(_ r: Result, epochs: Int) -> [Claim] {
+        let gdEnd = r.gd.last ?? .nan, ngEnd = r.natural.last ?? .nan
+        let gdDiverged = r.gd.count <= epochs || !gdEnd.isFinite || gdEnd > r.gd[0]
+        let ngConverged = monotone(r.natural) && ngEnd < 1e-2 * r.natural[0]
+        return [.finding("near the pitchfork the low-rank natural gradient converges where GD at the same η does not",
+                         criterion: "GD ends above its initial loss or diverges; the natural gradient's loss never increases and ends below 1% of its start",
+                         measured: "GD \(String(format: "%.4g", r.gd.first ?? .nan)) → \(String(format: "%.4g", gdEnd)) (\(r.gd.count) epochs); natural gradient \(String(format: "%.4g", r.natural.first ?? .nan)) → \(String(format: "%.4g", ngEnd))",
+                         held: gdDiverged && ngConverged)]
+    }
+
     public static func csv(_ r: Result) -> String {
         let n = max(r.gd.count, r.natural.count)
         func cell(_ a: [Double], _ i: Int) -> String { i < a.count ? String(format: "%.10g", a[i]) : "" }
@@ -69,8 +81,7 @@ public enum OptimizerComparison {
 
     public static func markdown(_ r: Result, eta: Double, mu: Double, neurons: Int, epochs: Int) -> String {
         let gdEnd = r.gd.last ?? .nan, ngEnd = r.natural.last ?? .nan
-        let gdDiverged = r.gd.count <= epochs || !gdEnd.isFinite || gdEnd > r.gd[0]
-        let ngConverged = monotone(r.natural) && ngEnd < 1e-2 * r.natural[0]
+        let held = claims(r, epochs: epochs)[0].held
         return """
 
         ## GD beside the low-rank natural gradient (same η = \(eta))
@@ -84,7 +95,7 @@ public enum OptimizerComparison {
         | natural gradient | \(String(format: "%.4g", r.natural[0])) | \(String(format: "%.4g", ngEnd)) | \(r.natural.count) | \(String(format: "%.3g", r.naturalSecondsPerEpoch)) |
 
         Overhead per epoch: \(String(format: "%.3g", r.naturalSecondsPerEpoch / max(r.gdSecondsPerEpoch, 1e-12)))× GD.
-        Held: \(gdDiverged && ngConverged ? "yes" : "no") (GD ends above its initial loss or stops diverged; the natural gradient's loss never increases and falls below 1% of its initial value).
+        Held: \(held ? "yes" : "no") (GD ends above its initial loss or stops diverged; the natural gradient's loss never increases and falls below 1% of its initial value).
 
         """
     }

@@ -111,7 +111,7 @@ public enum PitchforkCollapse {
             s += "| " + cells.joined(separator: " | ") + " |\n"
         }
         if let last = points.min(by: { $0.mu < $1.mu }), let first = points.max(by: { $0.mu < $1.mu }) {
-            let held = last.alignment > 0.99 && last.rank.participationRatio < first.rank.participationRatio
+            let held = claims(points)[0].held
             s += """
 
             Measured: participation ratio \(String(format: "%.4g", first.rank.participationRatio)) at μ = \(first.mu) → \(String(format: "%.6g", last.rank.participationRatio)) at μ = \(last.mu); alignment at μ = \(last.mu): \(String(format: "%.8f", last.alignment)).
@@ -120,5 +120,14 @@ public enum PitchforkCollapse {
             """
         }
         return s
+    }
+
+    /// The claim of docs/theory.md §9: as μ → 0 the effective rank falls and the top eigenvector aligns with w.
+    public static func claims(_ points: [Point]) -> [Claim] {
+        guard let last = points.min(by: { $0.mu < $1.mu }), let first = points.max(by: { $0.mu < $1.mu }) else { return [] }
+        return [.finding("sNTK collapse at the pitchfork: the effective rank falls as μ → 0 and the top eigenvector aligns with w = ∂h*/∂μ",
+                         criterion: "participation ratio at the smallest μ < at the largest; |⟨e₁,w⟩| > 0.99 at the smallest μ",
+                         measured: "PR \(String(format: "%.4g", first.rank.participationRatio)) (μ = \(first.mu)) → \(String(format: "%.6g", last.rank.participationRatio)) (μ = \(last.mu)); |⟨e₁,w⟩| = \(String(format: "%.8f", last.alignment))",
+                         held: last.alignment > 0.99 && last.rank.participationRatio < first.rank.participationRatio)]
     }
 }

@@ -79,6 +79,14 @@ public enum StudentTeacherBifurcation {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// The claim of docs/theory.md §9 as a record.
+    public static func claims(_ r: Result) -> [Claim] {
+        [.finding("a student crossing a bistable teacher's pitchfork: its effective-rank drop coincides with the crossing",
+                  criterion: "a crossing, and the epoch of the smallest participation ratio within 20% of the crossing epoch",
+                  measured: "crossing at epoch \(r.crossingEpoch.map(String.init) ?? "none"), drop at epoch \(r.rankDropEpoch.map(String.init) ?? "none")",
+                  held: coincide(r))]
+    }
+
     /// The claim checked: a crossing, and the rank drop within 20% of its epoch.
     public static func coincide(_ r: Result) -> Bool {
         guard let c = r.crossingEpoch, let d = r.rankDropEpoch else { return false }

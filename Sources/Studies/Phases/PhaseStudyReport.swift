@@ -31,6 +31,20 @@ public struct PhaseStudyReport {
         return text
     }
 
+    /// The A-B-A claim of docs/theory.md §8 per learner: at the last return to the first
+    /// phase's label, the visible σ_vu has returned and the invisible σ_uu has not.
+    public var claims: [Claim] {
+        let names = spec.model.spec.layout.overlapNames
+        guard let vu = names.firstIndex(of: "u1.v1"), let uu = names.firstIndex(of: "u1.u1") else { return [] }
+        return outcome.ends.keys.sorted().compactMap { kind in
+            guard let last = returns(kind).last(where: { $0.label == labels[0] }) else { return nil }
+            return .finding("\(kind): when \(last.label) returns, the visible σ_vu returns and the invisible σ_uu does not",
+                            criterion: "return ratio (|Δ since the first visit| / largest excursion in between) of σ_vu < 0.25 and of σ_uu > 0.5",
+                            measured: "σ_vu \(fmt(last.returnRatio(vu))), σ_uu \(fmt(last.returnRatio(uu))) (phase \(last.phase + 1) against phase \(last.first + 1))",
+                            held: MemoryMetrics.visibleReturnedInvisibleDidNot(last, visible: vu, invisible: uu))
+        }
+    }
+
     /// report.json: the tool, the study as resolved, how every phase ended, every return.
     public var json: String {
         struct Report: Encodable {

@@ -50,11 +50,21 @@ extension EquivalenceStudy {
         md += "\n**Claim** (docs/theory.md §8): same function and visible overlaps at finite N, different trajectories under learning. "
         md += "Measured: max|y₁ − y₂| = \(fmt(outputDifference)), |L₁ − L₂| = \(fmt(lossDifference)) (≤ 1e-10), max|Δ visible| = \(fmt(visibleDifference)) (≤ 1e-12); "
         md += "final visible distance after learning " + separation.keys.sorted().map { "\($0) \(fmt(separation[$0]!.last!.0))" }.joined(separator: ", ")
-        md += " (> 1e-6); a random perturbation of equal ‖ΔS‖ changes the output by \(fmt(perturbationOutputDifference)) → **\(sameFunction && sameVisible && separation.keys.allSatisfy(separated) ? "held" : "did not hold")**.\n"
+        md += " (> 1e-6); a random perturbation of equal ‖ΔS‖ changes the output by \(fmt(perturbationOutputDifference)) → **\(claims[0].held ? "held" : "did not hold")**.\n"
         return md
     }
 
+    /// The claim of docs/theory.md §8: same function and visible overlaps, different trajectories under learning.
+    public var claims: [Claim] {
+        [.finding("functionally equivalent networks: the same function and visible overlaps at finite N, different trajectories under learning",
+                  criterion: "max|y₁ − y₂| ≤ 1e-10, |L₁ − L₂| ≤ 1e-10, max|Δ visible| ≤ 1e-12; final visible distance after learning > 1e-6",
+                  measured: "max|Δy| = \(fmt(outputDifference)), |ΔL| = \(fmt(lossDifference)), max|Δ visible| = \(fmt(visibleDifference)); final visible distance "
+                      + separation.keys.sorted().map { "\($0) \(fmt(separation[$0]!.last?.0 ?? 0))" }.joined(separator: ", "),
+                  held: sameFunction && sameVisible && separation.keys.allSatisfy(separated))]
+    }
+
     public func write(into folder: OutputFolder, plot: Bool) throws {
+        try folder.write(ClaimsRecord(title: spec.title ?? "Functionally equivalent networks", claims: claims).json, to: "claims.json")
         let header = "epoch,phase,loss," + spec.model.spec.layout.overlapNames.joined(separator: ",") + "\n"
         for (kind, texts) in trajectories {
             for (i, text) in texts.enumerated() { try folder.write(header + text, to: "\(kind)-\(i + 1)/trajectory.csv") }

@@ -51,7 +51,7 @@ extension TwinsStudy {
             md += "\n| decoding A vs B after C from | accuracy |\n| --- | --- |\n"
             md += "| visible overlaps | \(acc(g.visibleDecoding)) |\n| invisible overlaps | \(acc(g.invisibleDecoding)) |\n"
             if let v = g.visibleDecoding, let i = g.invisibleDecoding {
-                let held = i.leaveOneOut >= Self.decodable && v.leaveOneOut <= Self.notDecodable
+                let held = Self.historyDecodable(invisible: i, visible: v)
                 md += "\n**Claim** (docs/theory.md §8, \(g.kind == "theory" ? "overlap space" : "networks at N = \(g.neurons ?? 0)")): the history is decodable from the invisible overlaps after C, not from the visible ones. "
                 md += "Measured: invisible \(fmt(i.leaveOneOut)) ± \(fmt(i.leaveOneOutSD)), visible \(fmt(v.leaveOneOut)) ± \(fmt(v.leaveOneOutSD)). "
                 md += "Criterion: invisible accuracy ≥ \(Self.decodable), visible ≤ \(Self.notDecodable) (leave-one-pair-out) → **\(held ? "held" : "did not hold")**"
@@ -75,7 +75,25 @@ extension TwinsStudy {
         return text
     }
 
+    /// The twins criterion: the history decodable from the invisible overlaps, not from the visible.
+    static func historyDecodable(invisible i: DecodingAccuracy, visible v: DecodingAccuracy) -> Bool {
+        i.leaveOneOut >= decodable && v.leaveOneOut <= notDecodable
+    }
+
+    /// The claim of docs/theory.md §8 per group (overlap space, networks).
+    public var claims: [Claim] {
+        groups.compactMap { g in
+            guard let v = g.visibleDecoding, let i = g.invisibleDecoding else { return nil }
+            let name = g.kind == "theory" ? "overlap space" : "networks at N = \(g.neurons ?? 0)"
+            return .finding("twins (\(name), \(g.afterC.count) pairs): the history is decodable from the invisible overlaps after C, not from the visible ones",
+                            criterion: "leave-one-pair-out accuracy from the invisible ≥ \(Self.decodable), from the visible ≤ \(Self.notDecodable)",
+                            measured: "invisible \(fmt(i.leaveOneOut)) ± \(fmt(i.leaveOneOutSD)), visible \(fmt(v.leaveOneOut)) ± \(fmt(v.leaveOneOutSD))",
+                            held: Self.historyDecodable(invisible: i, visible: v))
+        }
+    }
+
     public func write(into folder: OutputFolder, plot: Bool) throws {
+        try folder.write(ClaimsRecord(title: spec.title ?? "Twins", claims: claims).json, to: "claims.json")
         try folder.write(markdown, to: "summary.md")
         try folder.write(twinsCSV, to: "twins.csv")
         struct Report: Encodable { var learner: String; var pairs: Int; var visible: DecodingAccuracy?; var invisible: DecodingAccuracy? }

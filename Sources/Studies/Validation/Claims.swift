@@ -20,6 +20,27 @@ public struct Claim: Codable, Equatable, Sendable {
     public var kind: Kind
 }
 
+/// claims.json: verdicts with a title, marked as GramFlow's own. Reports that state
+/// claims of their own (the bifurcation demos, the studies) write one into their
+/// output folder; `gramflow claims` writes one for a whole validation folder.
+public struct ClaimsRecord: Codable, Sendable {
+    public var tool = "gramflow"
+    public var version = GramFlowVersion.current
+    public var title: String
+    public var claims: [Claim]
+
+    public init(title: String, claims: [Claim]) { self.title = title; self.claims = claims }
+
+    public var json: String { encodeJSON(self) }
+}
+
+extension Claim {
+    /// A finding checked in code: `held` computed from `measured` by the report that states it.
+    public static func finding(_ claim: String, criterion: String, measured: String, held: Bool) -> Claim {
+        Claim(claim: claim, criterion: criterion, measured: measured, held: held, kind: .finding)
+    }
+}
+
 /// A claims file (`claims.yaml` in a validation folder): the claims and their
 /// criteria, each reading one number from a JSON report of the run:
 ///
@@ -32,16 +53,19 @@ public struct Claim: Codable, Equatable, Sendable {
 ///         reduce: max                        # for a list: max, min, mean or count
 ///         spread: …                          # optional: the key of its sd over seeds
 ///         criterion: "<= 1e-9"               # <=, <, >=, >, == and a number
+///       - include: pitchfork-N300/claims.json    # the claims a report stated itself
 public struct ClaimsFile: Codable, Sendable {
     public struct Entry: Codable, Sendable {
-        public var claim: String
-        public var kind: Claim.Kind
-        public var file: String
-        public var key: String
+        /// The claims.json a report wrote (its claims are taken as they are), instead of one measurement.
+        public var include: String?
+        public var claim: String?
+        public var kind: Claim.Kind?
+        public var file: String?
+        public var key: String?
         public var reduce: String?
         /// The key of the measurement's spread over seeds (a standard deviation), shown as ± beside it.
         public var spread: String?
-        public var criterion: String
+        public var criterion: String?
     }
     public var title: String
     public var claims: [Entry]
@@ -62,21 +86,38 @@ public struct ClaimsFile: Codable, Sendable {
 
     /// Every claim evaluated against the reports in `folder`.
     public func evaluate(in folder: URL) throws -> [Claim] {
-        try claims.map { entry in
-            let url = folder.appendingPathComponent(entry.file)
-            guard let data = FileManager.default.contents(atPath: url.path),
-                  let json = try? JSONSerialization.jsonObject(with: data) else {
-                throw Problem(description: "cannot read the report \(url.path) named by '\(entry.claim)'; run the validation first")
+        try claims.flatMap { entry -> [Claim] in
+            if let include = entry.include {
+                let url = folder.appendingPathComponent(include)
+                guard let data = FileManager.default.contents(atPath: url.path),
+                      let record = try? JSONDecoder().decode(ClaimsRecord.self, from: data) else {
+                    throw Problem(description: "cannot read the claims \(url.path) a report writes; run the validation first")
+                }
+                return record.claims
             }
-            let value = try Self.number(json, key: entry.key, reduce: entry.reduce, claim: entry.claim)
-            let (comparison, bound) = try Self.parse(entry.criterion, claim: entry.claim)
-            var measured = String(format: "%.4g", value)
-            if let key = entry.spread {
-                measured += " ± " + String(format: "%.2g", try Self.number(json, key: key, reduce: nil, claim: entry.claim))
+            guard let claim = entry.claim, let kind = entry.kind, let file = entry.file, let key = entry.key,
+                  let criterion = entry.criterion else {
+                throw Problem(description: "a claim needs claim, kind, file, key and criterion (or include: a report's claims.json)")
             }
-            return Claim(claim: entry.claim, criterion: entry.criterion, measured: measured,
-                         held: comparison(value, bound), kind: entry.kind)
+            return [try measure(claim, kind: kind, file: file, key: key, reduce: entry.reduce, spread: entry.spread,
+                                criterion: criterion, in: folder)]
         }
+    }
+
+    private func measure(_ claim: String, kind: Claim.Kind, file: String, key: String, reduce: String?, spread: String?,
+                         criterion: String, in folder: URL) throws -> Claim {
+        let url = folder.appendingPathComponent(file)
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let json = try? JSONSerialization.jsonObject(with: data) else {
+            throw Problem(description: "cannot read the report \(url.path) named by '\(claim)'; run the validation first")
+        }
+        let value = try Self.number(json, key: key, reduce: reduce, claim: claim)
+        let (comparison, bound) = try Self.parse(criterion, claim: claim)
+        var measured = String(format: "%.4g", value)
+        if let spread {
+            measured += " ± " + String(format: "%.2g", try Self.number(json, key: spread, reduce: nil, claim: claim))
+        }
+        return Claim(claim: claim, criterion: criterion, measured: measured, held: comparison(value, bound), kind: kind)
     }
 
     private static func number(_ json: Any, key: String, reduce: String?, claim: String) throws -> Double {
