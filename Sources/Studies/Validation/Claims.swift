@@ -165,7 +165,10 @@ public struct ClaimsFile: Codable, Sendable {
     /// The claims as a Markdown table.
     public static func markdown(_ claims: [Claim]) -> String {
         "| claim | kind | criterion | measured | held |\n| --- | --- | --- | --- | --- |\n"
-            + claims.map { "| \($0.claim.replacingOccurrences(of: "|", with: "\\|")) | \($0.kind.rawValue) | \($0.criterion) | \($0.measured) | \($0.held ? "yes" : "NO") |" }
+            + claims.map { c in
+                "| " + [c.claim, c.kind.rawValue, c.criterion, c.measured, c.held ? "yes" : "NO"]
+                    .map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+            }
                 .joined(separator: "\n") + "\n"
     }
 }
