@@ -30,9 +30,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev"])]),
+        // SLEEF's vector tanh/erf/exp (libsleef-dev) behind array loops: a C target, not a
+        // system library, because the AVX2 entry points need AVX2-compiled callers (VectorMath.c).
+        .target(name: "CVectorMath", path: "Sources/CVectorMath",
+                linkerSettings: [.linkedLibrary("sleef")]),
 
         .target(name: "GramFlowNumerics",
-                dependencies: ["CGSL", "COpenBLAS", "CLAPACKE",
+                dependencies: ["CGSL", "COpenBLAS", "CLAPACKE", "CVectorMath",
                                .product(name: "RealModule", package: "swift-numerics")], exclude: ["README.md"]),
         .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
