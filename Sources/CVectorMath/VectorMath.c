@@ -13,20 +13,47 @@
 
 typedef double v4 __attribute__((vector_size(32)));
 #pragma clang attribute push (__attribute__((target("avx2,fma"))), apply_to = function)
-extern v4 Sleef_tanhd4_u10avx2(v4);
 extern v4 Sleef_expd4_u10avx2(v4);
+
+typedef long long v4i __attribute__((vector_size(32)));
+
+/// tanh on four lanes, Cephes' method (S. L. Moshier, Cephes Math Library 2.8, tanh.c):
+/// |x| < 0.625: x + x·z·P(z)/Q(z), z = x² (Cephes: 2.5e-16 peak relative error);
+/// otherwise 1 − 2/(e^{2|x|} + 1) with SLEEF's exp (≤ 1 ulp), e^{2|x|} = ∞ giving 1 exactly;
+/// the sign of x put back (so ±0 → ±0, NaN → NaN). Both branches run on every lane and
+/// the wanted one is selected: ≈ 3.3 ns per element (0.85 ns when all four |x| < 0.625)
+/// against SLEEF's tanh 6.1 ns and libm's 15–19 ns (measured on this machine, busy).
+static inline v4 tanh4(v4 x) {
+    const v4i signBit = {(long long)0x8000000000000000ULL, (long long)0x8000000000000000ULL,
+                         (long long)0x8000000000000000ULL, (long long)0x8000000000000000ULL};
+    v4i bits = (v4i)x;
+    v4 a = (v4)(bits & ~signBit);
+    v4 z = a * a;
+    v4 p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
+    v4 q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
+    // One division for both branches: small = a + (a·z·p)/q, large = 1 − 2/(e + 1); the
+    // exponential only when some lane needs it.
+    v4i useSmall = a < 0.625;  // all ones where |x| < 0.625 (never for NaN, which stays NaN)
+    v4 e = {0, 0, 0, 0};
+    if (!(useSmall[0] & useSmall[1] & useSmall[2] & useSmall[3])) e = Sleef_expd4_u10avx2(a + a);
+    v4i numerator = ((v4i)(a * z * p) & useSmall) | ((v4i)(v4){2, 2, 2, 2} & ~useSmall);
+    v4i denominator = ((v4i)q & useSmall) | ((v4i)(e + 1.0) & ~useSmall);
+    v4 ratio = (v4)numerator / (v4)denominator;
+    v4i chosen = ((v4i)(a + ratio) & useSmall) | ((v4i)(1.0 - ratio) & ~useSmall);
+    return (v4)(chosen | (bits & signBit));
+}
 
 static void tanh_avx2(const double *x, double *y, size_t n) {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         v4 v; memcpy(&v, x + i, sizeof v);
-        v = Sleef_tanhd4_u10avx2(v);
+        v = tanh4(v);
         memcpy(y + i, &v, sizeof v);
     }
     if (i < n) {
         v4 v = {0, 0, 0, 0};
         memcpy(&v, x + i, (n - i) * sizeof(double));
-        v = Sleef_tanhd4_u10avx2(v);
+        v = tanh4(v);
         memcpy(y + i, &v, (n - i) * sizeof(double));
     }
 }
