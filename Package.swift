@@ -50,6 +50,10 @@ let package = Package(
                 dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
+        // Times epochs of the README's performance problems (Benchmarks/peers/).
+        .executableTarget(name: "epoch-timer",
+                          dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics"],
+                          path: "Sources/EpochTimer"),
 
         .target(name: "TestSupport", dependencies: ["GramFlowNumerics"], path: "Tests/TestSupport"),
         .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),
