@@ -14,12 +14,12 @@ import GramFlowNumerics
 ///     ∂L/∂[M U] = α Σ_t δ_{t+1} w_tᵀ,   ∂L/∂V = (α/N) Σ_t φ(h_t) b_tᵀ,
 ///     ∂L/∂Z = (1/N) Σ_t ψ(h_t) e_tᵀ.
 ///
-/// Each trial runs in latent coordinates (`TrialPass`: h_t = [M U] c_t, fused passes over
-/// the neurons, memory O(N·D + T·(K+R+O)) per thread, φ(h_t) stored only when that fits
-/// `storedStateBudget`). The trials are split into two fixed halves, [0, ⌈B/2⌉) and
-/// [⌈B/2⌉, B); each half sums its trials' gradients into its own N×D buffer and the
-/// halves are added in that order, on one thread or two: the result is the same bit
-/// for bit whatever `threads` is.
+/// The trials are split into two fixed halves, [0, ⌈B/2⌉) and [⌈B/2⌉, B); each half runs
+/// as one group in latent coordinates (`TrialPass`: h_t = [M U] c_t, one fused pass over
+/// the neurons per step for all its trials, memory O(N·(D + B) + B·T·(K+R+O)), φ(h_t)
+/// stored only for tanh within `storedStateBudget`), sums its gradient into its own N×D
+/// buffer, and the halves are added in that order, on one thread or two: the result is
+/// the same bit for bit whatever `threads` is.
 public final class Backpropagation {
     /// Whether φ(h_t) is kept from the forward pass or rebuilt from the latent c_t.
     public enum StateStorage: Sendable {
@@ -52,22 +52,24 @@ public final class Backpropagation {
     }
 
     /// Whether φ(h_t) is stored for `lanes` concurrent trials under the current `storage`.
-    func storesStates(lanes: Int) -> Bool {
+    func storesStates(lanes: Int, group: Int) -> Bool {
         guard !spec.nonlinearity.isLinear else { return false }
         switch storage {
         case .stored: return true
         case .recomputed: return false
         case .automatic:
             return spec.nonlinearity == .tanh
-                && lanes * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
+                && lanes * group * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
         }
     }
 
-    /// The per-thread workspaces, built on first use.
-    private func workspaces(_ lanes: Int) -> [TrialPass] {
-        if passes.count < lanes {
-            let stores = storesStates(lanes: lanes)
-            passes = (0..<lanes).map { _ in TrialPass(spec: spec, neurons: neurons, steps: steps, storesStates: stores) }
+    /// The per-thread workspaces, each for a group of up to `group` trials, built on first use.
+    private func workspaces(_ lanes: Int, group: Int) -> [TrialPass] {
+        if passes.count < lanes || passes[0].group < group {
+            let stores = storesStates(lanes: lanes, group: group)
+            passes = (0..<lanes).map { _ in
+                TrialPass(spec: spec, neurons: neurons, steps: steps, group: group, storesStates: stores)
+            }
         }
         return passes
     }
@@ -90,7 +92,7 @@ public final class Backpropagation {
         }
         // Enough work to pay for a second thread (≈ 10 µs to start): B·T·N ≥ 10^5.
         let lanes = halves.count == 2 && threads >= 2 && B * steps * neurons >= 100_000 ? 2 : 1
-        let passes = workspaces(lanes)
+        let passes = workspaces(lanes, group: halves[0].count)
         var losses = [Double](repeating: 0, count: halves.count)
         func withFirstHalf(_ body: (UnsafeMutablePointer<Double>?) -> Void) {
             if gradient != nil { gradient!.storage.withUnsafeMutableBufferPointer { body($0.baseAddress!) } }
@@ -103,12 +105,7 @@ public final class Backpropagation {
             let p = pp.baseAddress!, slots = lp.baseAddress!
             let targets = [first, wantsGradient ? sp.baseAddress : nil]
             let run = { (half: Int, pass: TrialPass) in
-                var loss = 0.0
-                for b in halves[half] {
-                    loss += pass.forward(p, batch: batch, trial: b)
-                    if let g = targets[half] { pass.backward(p, batch: batch, trial: b, gradient: g) }
-                }
-                slots[half] = loss
+                slots[half] = pass.run(p, batch: batch, trials: halves[half], gradient: targets[half])
             }
             if lanes == 2 {
                 let job = UnsafeJob(run: run, passes: passes)

@@ -1,7 +1,8 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// The forward pass and BPTT of one trial in latent coordinates (docs/theory.md §1, §3).
+/// The forward pass and BPTT of a group of trials, together, in latent coordinates
+/// (docs/theory.md §1, §3).
 ///
 /// With h_0 = 0 the state stays in span{m, u} for any φ: writing c_t = (ξ_t, κ_t) in the
 /// order of P's columns [M U],
@@ -9,54 +10,56 @@ import GramFlowNumerics
 ///     h_t = [M U] c_t,   c_{t+1} = (1−α) c_t + α w_t,   w_t = (x_t, a_t),
 ///     a_t = Vᵀφ(h_t)/N,   y_t = Zᵀψ(h_t)/N,
 ///
-/// which is the Euler step h_{t+1} = (1−α) h_t + α [M U] w_t exactly. Only c (and a, y, e)
-/// are kept per step, (T+1)·(K+R) numbers; h_t is rebuilt from c_t in the backward pass,
-/// and φ(h_t) with it unless it was stored (`storesStates`). Rebuilding gives bit for bit
-/// the h_t of the forward pass, so both modes give identical results.
+/// which is the Euler step h_{t+1} = (1−α) h_t + α [M U] w_t exactly. Only c (and a, e)
+/// are kept per step and trial, (T+1)·(K+R) numbers; h_t is rebuilt from c_t in the
+/// backward pass, and φ(h_t) with it unless it was stored (`storesStates`). Rebuilding
+/// gives bit for bit the h_t of the forward pass, so both modes give identical results.
 ///
 /// Backward, δ_t = ∂L/∂h_t, b_t = Uᵀδ_{t+1} (b_T = 0, δ_{T+1} = 0), for t = T..1:
 ///
 ///     δ_t = φ'(h_t) ⊙ (Z e_t/N + α V b_t/N) + (1−α) δ_{t+1}        (ψ = φ)
 ///     ∂[M U] += α δ_t w_{t−1}ᵀ,  ∂V += (α/N) φ(h_t) b_tᵀ,  ∂Z += (1/N) ψ(h_t) e_tᵀ,
 ///
-/// then ∂V += (α/N) φ(h_0) b_0ᵀ. Each step is one pass over the neurons, in blocks of
-/// `blockSize` that stay in L1: rebuild h, φ and φ' for the block (vectorised), then one
-/// fused loop for δ, the three gradient rows and the reduction Uᵀδ_t. Working memory is
-/// O(N + T·(K+R+O)) without stored states, plus (T+1)·N with them.
+/// then ∂V += (α/N) φ(h_0) b_0ᵀ. Each time step is one pass over the neurons for all G
+/// trials of the group (an N×G block: P's row and the gradient's row are read once per
+/// step, not once per trial), in blocks of `blockSize` neurons whose h, φ and φ' stay in
+/// cache: rebuild h, φ and φ' for the block (vectorised), then one fused loop for δ, the
+/// three gradient rows and the reductions Uᵀδ_t. Working memory O(N·G + G·T·(K+R+O)),
+/// plus (T+1)·N·G with stored states.
 final class TrialPass {
     let spec: ModelSpec
-    let neurons: Int, steps: Int
+    let neurons: Int, steps: Int, group: Int
     let storesStates: Bool
-    static let blockSize = 256
+    static let blockSize = 128
 
-    private let latent: UnsafeMutablePointer<Double>   // (T+1)×(K+R): c_0..c_T
-    private let drive: UnsafeMutablePointer<Double>    // T×R: a_0..a_{T−1}
-    private let errors: UnsafeMutablePointer<Double>   // T×O: e_1..e_T
-    private var delta: UnsafeMutablePointer<Double>    // N: δ_t
-    private var deltaNext: UnsafeMutablePointer<Double>  // N: δ_{t+1}
-    private let states: UnsafeMutablePointer<Double>?  // (T+1)×N: φ(h_t), when stored
-    private let h: UnsafeMutablePointer<Double>        // blockSize
-    private let phi: UnsafeMutablePointer<Double>      // blockSize
-    private let slope: UnsafeMutablePointer<Double>    // blockSize
-    private let small: UnsafeMutablePointer<Double>    // sums and coefficients, 3(K+R) + 2(R+O)
+    private let latent: UnsafeMutablePointer<Double>   // G×(T+1)×(K+R): c_{g,t}
+    private let drive: UnsafeMutablePointer<Double>    // G×T×R: a_{g,0..T−1}
+    private let errors: UnsafeMutablePointer<Double>   // G×T×O: e_{g,1..T}
+    private var delta: UnsafeMutablePointer<Double>    // N×G: δ_t
+    private var deltaNext: UnsafeMutablePointer<Double>  // N×G: δ_{t+1}
+    private let states: UnsafeMutablePointer<Double>?  // (T+1)×N×G: φ(h_t), when stored
+    private let h: UnsafeMutablePointer<Double>        // blockSize×G
+    private let phi: UnsafeMutablePointer<Double>      // blockSize×G
+    private let slope: UnsafeMutablePointer<Double>    // blockSize×G
+    private let small: UnsafeMutablePointer<Double>    // per trial: c or α w (K+R), coefficients (R+O), sums (R+O)
 
-    init(spec: ModelSpec, neurons: Int, steps: Int, storesStates: Bool) {
-        self.spec = spec; self.neurons = neurons; self.steps = steps
-        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
+    init(spec: ModelSpec, neurons: Int, steps: Int, group: Int, storesStates: Bool) {
+        self.spec = spec; self.neurons = neurons; self.steps = steps; self.group = group
+        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = group
         self.storesStates = storesStates && !spec.nonlinearity.isLinear
         func buffer(_ n: Int) -> UnsafeMutablePointer<Double> {
             let p = UnsafeMutablePointer<Double>.allocate(capacity: max(n, 1))
             p.initialize(repeating: 0, count: max(n, 1))
             return p
         }
-        latent = buffer((T + 1) * (K + R))
-        drive = buffer(T * R)
-        errors = buffer(T * O)
-        delta = buffer(N)
-        deltaNext = buffer(N)
-        states = self.storesStates ? buffer((T + 1) * N) : nil
-        h = buffer(Self.blockSize); phi = buffer(Self.blockSize); slope = buffer(Self.blockSize)
-        small = buffer(3 * (K + R) + 2 * (R + O))
+        latent = buffer(G * (T + 1) * (K + R))
+        drive = buffer(G * T * R)
+        errors = buffer(G * T * O)
+        delta = buffer(N * G)
+        deltaNext = buffer(N * G)
+        states = self.storesStates ? buffer((T + 1) * N * G) : nil
+        h = buffer(Self.blockSize * G); phi = buffer(Self.blockSize * G); slope = buffer(Self.blockSize * G)
+        small = buffer(G * ((K + R) + 2 * (R + O)))
     }
 
     deinit {
@@ -64,140 +67,188 @@ final class TrialPass {
         states?.deallocate()
     }
 
-    /// h_i = Σ_j P[i, j] c_j over the [M U] columns, for the block of n neurons from `first`.
+    /// L of trials `trials` (at most `group` of them) and, if `g` is given, their ∂L/∂P added into g (N×D).
+    func run(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>, gradient g: UnsafeMutablePointer<Double>?) -> Double {
+        precondition(trials.count <= group)
+        let loss = forward(p, batch: batch, trials: trials)
+        if let g { backward(p, batch: batch, trials: trials, gradient: g) }
+        return loss
+    }
+
+    /// h_{i,g} = Σ_j P[i, j] c_{g,j} over the [M U] columns, for the block of n neurons from `first`;
+    /// `c` holds the G trials' c_t one after another (stride K+R).
     @inline(__always)
-    private func rebuild(_ p: UnsafePointer<Double>, _ c: UnsafePointer<Double>, first: Int, count n: Int) {
+    private func rebuild(_ p: UnsafePointer<Double>, _ c: UnsafePointer<Double>, trials G: Int, first: Int, count n: Int) {
         let D = spec.layout.dimension, width = spec.inputs + spec.rank
-        var row = p + first * D
-        if width == 2 {
+        var row = p + first * D, out = h
+        if width == 2 && G == 1 {
             let c0 = c[0], c1 = c[1]
             for i in 0..<n { h[i] = row[0] * c0 + row[1] * c1; row += D }
+        } else if width == 2 {
+            for _ in 0..<n {
+                let m = row[0], u = row[1]
+                for b in 0..<G { out[b] = m * c[2 * b] + u * c[2 * b + 1] }
+                row += D; out += G
+            }
         } else {
-            for i in 0..<n {
-                var s = 0.0
-                for j in 0..<width { s += row[j] * c[j] }
-                h[i] = s; row += D
+            for _ in 0..<n {
+                for b in 0..<G {
+                    var s = 0.0
+                    for j in 0..<width { s += row[j] * c[b * width + j] }
+                    out[b] = s
+                }
+                row += D; out += G
             }
         }
     }
 
-    /// Runs trial `b` forward: fills c, a, e (and φ(h_t) if stored); returns its loss terms.
-    func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trial b: Int) -> Double {
-        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
+    /// Runs the trials forward together: fills c, a, e (and φ(h_t) if stored); returns their loss terms.
+    private func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>) -> Double {
+        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = trials.count
         let D = spec.layout.dimension, width = K + R, alpha = spec.alpha, f = spec.nonlinearity
-        let invN = 1 / Double(N), linear = f.isLinear
+        let invN = 1 / Double(N), linear = f.isLinear, RO = R + O
         let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
-        let sums = small  // R + O: Σ_i V_ir φ_i, Σ_i Z_io ψ_i
-        for j in 0..<width { latent[j] = 0 }
+        let current = small, sums = small + G * width  // c_t of each trial (G×W), then Σ_i (V, Z)_i φ_i (G×(R+O))
+        for j in 0..<(G * width) { current[j] = 0 }
         var loss = 0.0
         for t in 0...T {
-            let c = latent + t * width
-            for j in 0..<(R + O) { sums[j] = 0 }
+            for b in 0..<G { (latent + (b * (T + 1) + t) * width).update(from: current + b * width, count: width) }
+            for j in 0..<(G * RO) { sums[j] = 0 }
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
-                rebuild(p, c, first: first, count: n)
+                rebuild(p, current, trials: G, first: first, count: n)
                 let values: UnsafeMutablePointer<Double>
                 if linear { values = h } else {
-                    values = states.map { $0 + t * N + first } ?? phi
-                    f.values(h, into: values, count: n)
+                    values = states.map { $0 + (t * N + first) * G } ?? phi
+                    f.values(h, into: values, count: n * G)
                 }
-                var row = p + first * D + width
-                if R == 1 && O == 1 {
+                var row = p + first * D + width, v = values
+                if RO == 2 && G == 1 {
                     var sv = 0.0, sz = 0.0
-                    for i in 0..<n { let v = values[i]; sv += row[0] * v; sz += row[1] * v; row += D }
+                    for i in 0..<n { sv += row[0] * v[i]; sz += row[1] * v[i]; row += D }
                     sums[0] += sv; sums[1] += sz
+                } else if RO == 2 {
+                    for _ in 0..<n {
+                        let vr = row[0], zr = row[1]
+                        for b in 0..<G { sums[2 * b] += vr * v[b]; sums[2 * b + 1] += zr * v[b] }
+                        row += D; v += G
+                    }
                 } else {
-                    for i in 0..<n {
-                        let v = values[i]
-                        for j in 0..<(R + O) { sums[j] += row[j] * v }
-                        row += D
+                    for _ in 0..<n {
+                        for b in 0..<G { for j in 0..<RO { sums[b * RO + j] += row[j] * v[b] } }
+                        row += D; v += G
                     }
                 }
                 first += n
             }
-            if t >= 1 {
-                for o in 0..<O {
-                    let i = batch.targetIndex(b, t, o)
-                    let term = objective.term(output: sums[R + o] * invN, target: batch.target[i], mask: batch.mask[i])
-                    loss += term.loss
-                    errors[(t - 1) * O + o] = term.error
+            for (b, trial) in trials.enumerated() {
+                let c = current + b * width, s = sums + b * RO
+                if t >= 1 {
+                    for o in 0..<O {
+                        let i = batch.targetIndex(trial, t, o)
+                        let term = objective.term(output: s[R + o] * invN, target: batch.target[i], mask: batch.mask[i])
+                        loss += term.loss
+                        errors[(b * T + t - 1) * O + o] = term.error
+                    }
                 }
-            }
-            if t < T {
-                let next = c + width
-                for k in 0..<K { next[k] = (1 - alpha) * c[k] + alpha * batch.x[batch.inputIndex(b, t, k)] }
-                for r in 0..<R {
-                    let a = sums[r] * invN
-                    drive[t * R + r] = a
-                    next[K + r] = (1 - alpha) * c[K + r] + alpha * a
+                if t < T {
+                    for k in 0..<K { c[k] = (1 - alpha) * c[k] + alpha * batch.x[batch.inputIndex(trial, t, k)] }
+                    for r in 0..<R {
+                        let a = s[r] * invN
+                        drive[(b * T + t) * R + r] = a
+                        c[K + r] = (1 - alpha) * c[K + r] + alpha * a
+                    }
                 }
             }
         }
         return loss
     }
 
-    /// Backpropagates the trial just run forward and adds its ∂L/∂P into `g` (N×D).
-    func backward(_ p: UnsafePointer<Double>, batch: TaskBatch, trial b: Int, gradient g: UnsafeMutablePointer<Double>) {
-        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
+    /// Backpropagates the trials just run forward and adds their ∂L/∂P into `g` (N×D).
+    private func backward(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>, gradient g: UnsafeMutablePointer<Double>) {
+        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = trials.count
         let D = spec.layout.dimension, width = K + R, alpha = spec.alpha, f = spec.nonlinearity
-        let invN = 1 / Double(N), linear = f.isLinear, keep = 1 - alpha
-        // small: [0, width) α w_{t−1}; [width, width+R) α b_t/N; then e_t/N (O); then Σ U δ (R).
-        let scaledW = small, coefficients = small + width, sums = small + width + R + O
-        let bOnly = R == 1 && O == 1 && width == 2
-        for i in 0..<N { deltaNext[i] = 0 }
-        for r in 0..<R { sums[r] = 0 }  // b_T = 0
+        let invN = 1 / Double(N), linear = f.isLinear, keep = 1 - alpha, RO = R + O
+        // Per trial: α w_{t−1} (W), the coefficients (α b_t/N, e_t/N) (R+O), Σ_i U_i δ_i (R, then b_{t−1}).
+        let scaledW = small, coefficients = small + G * width, sums = coefficients + G * RO
+        let c = UnsafeMutablePointer<Double>.allocate(capacity: G * width)
+        defer { c.deallocate() }
+        let fast = R == 1 && O == 1 && width == 2
+        for i in 0..<(N * G) { deltaNext[i] = 0 }
+        for j in 0..<(G * R) { sums[j] = 0 }  // b_T = 0
         for t in stride(from: T, through: 1, by: -1) {
-            let c = latent + t * width
-            for r in 0..<R { coefficients[r] = alpha * sums[r] * invN }
-            for o in 0..<O { coefficients[R + o] = errors[(t - 1) * O + o] * invN }
-            for k in 0..<K { scaledW[k] = alpha * batch.x[batch.inputIndex(b, t - 1, k)] }
-            for r in 0..<R { scaledW[K + r] = alpha * drive[(t - 1) * R + r] }
-            for r in 0..<R { sums[r] = 0 }
+            for (b, trial) in trials.enumerated() {
+                c.advanced(by: b * width).update(from: latent + (b * (T + 1) + t) * width, count: width)
+                for r in 0..<R { coefficients[b * RO + r] = alpha * sums[b * R + r] * invN }
+                for o in 0..<O { coefficients[b * RO + R + o] = errors[(b * T + t - 1) * O + o] * invN }
+                for k in 0..<K { scaledW[b * width + k] = alpha * batch.x[batch.inputIndex(trial, t - 1, k)] }
+                for r in 0..<R { scaledW[b * width + K + r] = alpha * drive[(b * T + t - 1) * R + r] }
+            }
+            for j in 0..<(G * R) { sums[j] = 0 }
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
                 let values: UnsafePointer<Double>
                 if linear {
-                    rebuild(p, c, first: first, count: n)
+                    rebuild(p, c, trials: G, first: first, count: n)
                     values = UnsafePointer(h)
                 } else if let states {
-                    let stored = states + t * N + first
-                    if f == .tanh { f.slopes(h, values: stored, into: slope, count: n) }  // h unused
-                    else { rebuild(p, c, first: first, count: n); f.slopes(h, values: stored, into: slope, count: n) }
+                    let stored = states + (t * N + first) * G
+                    if f != .tanh { rebuild(p, c, trials: G, first: first, count: n) }  // tanh' = 1 − φ² needs no h
+                    f.slopes(h, values: stored, into: slope, count: n * G)
                     values = UnsafePointer(stored)
                 } else {
-                    rebuild(p, c, first: first, count: n)
-                    f.valuesAndSlopes(h, into: phi, slopes: slope, count: n)
+                    rebuild(p, c, trials: G, first: first, count: n)
+                    f.valuesAndSlopes(h, into: phi, slopes: slope, count: n * G)
                     values = UnsafePointer(phi)
                 }
                 var row = p + first * D, grow = g + first * D
-                let next = deltaNext + first, current = delta + first
-                let gains: UnsafePointer<Double>? = linear ? nil : UnsafePointer(slope)
-                if bOnly {
+                var next = deltaNext + first * G, now = delta + first * G, v = values
+                var gains: UnsafePointer<Double>? = linear ? nil : UnsafePointer(slope)
+                if fast && G == 1 {
                     let w0 = scaledW[0], w1 = scaledW[1], cv = coefficients[0], cz = coefficients[1]
                     var sb = 0.0
                     for i in 0..<n {
                         let s = row[2] * cv + row[3] * cz
-                        let d = (gains.map { $0[i] * s } ?? s) + keep * next[i]
-                        current[i] = d
-                        let v = values[i]
-                        grow[0] += d * w0; grow[1] += d * w1; grow[2] += v * cv; grow[3] += v * cz
+                        let d = (linear ? s : slope[i] * s) + keep * next[i]
+                        now[i] = d
+                        grow[0] += d * w0; grow[1] += d * w1; grow[2] += v[i] * cv; grow[3] += v[i] * cz
                         sb += row[1] * d
                         row += D; grow += D
                     }
                     sums[0] += sb
+                } else if fast {
+                    for _ in 0..<n {
+                        let u = row[1], vr = row[2], zr = row[3]
+                        var g0 = grow[0], g1 = grow[1], g2 = grow[2], g3 = grow[3]
+                        for b in 0..<G {
+                            let cv = coefficients[2 * b], cz = coefficients[2 * b + 1]
+                            let s = vr * cv + zr * cz
+                            let d = (gains.map { $0[b] * s } ?? s) + keep * next[b]
+                            now[b] = d
+                            g0 += d * scaledW[2 * b]; g1 += d * scaledW[2 * b + 1]
+                            g2 += v[b] * cv; g3 += v[b] * cz
+                            sums[b] += u * d
+                        }
+                        grow[0] = g0; grow[1] = g1; grow[2] = g2; grow[3] = g3
+                        row += D; grow += D; next += G; now += G; v += G
+                        gains = gains.map { $0 + G }
+                    }
                 } else {
-                    for i in 0..<n {
-                        var s = 0.0
-                        for j in 0..<(R + O) { s += row[width + j] * coefficients[j] }
-                        let d = (gains.map { $0[i] * s } ?? s) + keep * next[i]
-                        current[i] = d
-                        let v = values[i]
-                        for j in 0..<width { grow[j] += d * scaledW[j] }
-                        for j in 0..<(R + O) { grow[width + j] += v * coefficients[j] }
-                        for r in 0..<R { sums[r] += row[K + r] * d }
-                        row += D; grow += D
+                    for _ in 0..<n {
+                        for b in 0..<G {
+                            let coefficient = coefficients + b * RO
+                            var s = 0.0
+                            for j in 0..<RO { s += row[width + j] * coefficient[j] }
+                            let d = (gains.map { $0[b] * s } ?? s) + keep * next[b]
+                            now[b] = d
+                            for j in 0..<width { grow[j] += d * scaledW[b * width + j] }
+                            for j in 0..<RO { grow[width + j] += v[b] * coefficient[j] }
+                            for r in 0..<R { sums[b * R + r] += row[K + r] * d }
+                        }
+                        row += D; grow += D; next += G; now += G; v += G
+                        gains = gains.map { $0 + G }
                     }
                 }
                 first += n
@@ -207,10 +258,10 @@ final class TrialPass {
         // t = 0: ∂V += (α/N) φ(h_0) b_0ᵀ with h_0 = 0 (nothing when φ(0) = 0).
         let phi0 = f.value(0)
         if phi0 != 0 {
-            for r in 0..<R {
-                let coefficient = alpha * sums[r] * invN
+            for b in 0..<G { for r in 0..<R {
+                let coefficient = alpha * sums[b * R + r] * invN
                 for i in 0..<N { g[i * D + width + r] += phi0 * coefficient }
-            }
+            } }
         }
     }
 }
