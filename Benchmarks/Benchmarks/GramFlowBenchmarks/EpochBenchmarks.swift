@@ -21,14 +21,17 @@ func theoryEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, eta
     }
 }
 
-/// One network epoch of `spec` on `batch` at N neurons, from `initial` or Gaussian vectors.
+/// One network epoch of `spec` on `batch` at N neurons, from `initial` or Gaussian vectors;
+/// `threads` and `storage` as in `Backpropagation` (nil: its default).
 func networkEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, neurons: Int, eta: Double,
-                           initial: LowRankNetwork? = nil,
+                           initial: LowRankNetwork? = nil, threads: Int? = nil,
+                           storage: Backpropagation.StateStorage = .automatic,
                            configuration: Benchmark.Configuration = Benchmark.defaultConfiguration) {
     Benchmark(name, configuration: configuration) { benchmark in
         var network = initial ?? LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
         let trainer = NetworkTrainer(eta: eta)
-        let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps)
+        let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps, storage: storage)
+        if let threads { pass.threads = threads }
         var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
