@@ -207,17 +207,26 @@ final class TrialPass {
                 var next = deltaNext + first * G, now = delta + first * G, v = values
                 var gains: UnsafePointer<Double>? = linear ? nil : UnsafePointer(slope)
                 if fast && G == 1 {
+                    // Two simple loops over the block (in L1) rather than one: δ and Uᵀδ, then
+                    // the gradient rows as one 4-wide update each (D = 4), so no store into the
+                    // gradient forces the next neuron's loads to wait.
                     let w0 = scaledW[0], w1 = scaledW[1], cv = coefficients[0], cz = coefficients[1]
                     var sb = 0.0
                     for i in 0..<n {
                         let s = row[2] * cv + row[3] * cz
                         let d = (linear ? s : slope[i] * s) + keep * next[i]
                         now[i] = d
-                        grow[0] += d * w0; grow[1] += d * w1; grow[2] += v[i] * cv; grow[3] += v[i] * cz
                         sb += row[1] * d
-                        row += D; grow += D
+                        row += D
                     }
                     sums[0] += sb
+                    let weights = SIMD4(w0, w1, cv, cz)
+                    let rows = UnsafeMutableRawPointer(grow)
+                    for i in 0..<n {
+                        let update = SIMD4(now[i], now[i], v[i], v[i]) * weights
+                        let at = rows + i * 4 * MemoryLayout<Double>.stride
+                        at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + update, as: SIMD4<Double>.self)
+                    }
                 } else if fast {
                     for _ in 0..<n {
                         let u = row[1], vr = row[2], zr = row[3]
