@@ -61,8 +61,8 @@ final class LatentBackpropagationTests: XCTestCase {
 
     /// Two threads (one half of the trials each) against one: the same bits.
     func testTwoThreadsAgreeExactlyWithOne() {
-        for phi in [Nonlinearity.linear, .tanh, .erf] {
-            let spec = ModelSpec(inputs: 1, rank: 1, outputs: 1, dt: 0.1, nonlinearity: phi)
+        for phi in [Nonlinearity.linear, .tanh, .erf] { for (K, R, O) in [(1, 1, 1), (2, 2, 1)] {
+            let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
             let batch = randomBatch(spec, trials: 5, steps: 60, seed: 5)  // B·T·N = 3·10^5: two threads start
             let network = LowRankNetwork.gaussian(spec: spec, neurons: 1000, random: RandomSource(seed: 6))
             let one = Backpropagation(spec: spec, neurons: 1000, steps: 60)
@@ -74,6 +74,6 @@ final class LatentBackpropagationTests: XCTestCase {
             XCTAssertEqual(a.1, b.1, "\(phi)")
             let again = gradient(two, network, batch)  // workspaces reused
             XCTAssertEqual(again.1, b.1, "\(phi)")
-        }
+        } }
     }
 }
