@@ -17,16 +17,17 @@ import GramFlowNumerics
 /// The trials are split into two fixed halves, [0, ⌈B/2⌉) and [⌈B/2⌉, B); each half runs
 /// as one group in latent coordinates (`TrialPass`: h_t = [M U] c_t, one fused pass over
 /// the neurons per step for all its trials, memory O(N·(D + B) + B·T·(K+R+O)), φ(h_t)
-/// stored only for tanh within `storedStateBudget`), sums its gradient into its own N×D
+/// stored only for tanh and erf within `storedStateBudget`), sums its gradient into its own N×D
 /// buffer, and the halves are added in that order, on one thread or two: the result is
 /// the same bit for bit whatever `threads` is.
 public final class Backpropagation {
     /// Whether φ(h_t) is kept from the forward pass or rebuilt from the latent c_t.
     public enum StateStorage: Sendable {
-        /// Store for tanh when (T+1)·N·8 bytes per thread fit `storedStateBudget`; rebuild
-        /// otherwise. Measured (flip-flop, B = 10, T = 800, N = 6000, one thread): tanh
-        /// 0.80 s stored against 0.87 s rebuilt (tanh is the dearest step); erf 0.67 s
-        /// stored against 0.49 s rebuilt (erf' needs h anyway, and h costs K+R products).
+        /// Store for tanh and erf when (T+1)·N·G·8 bytes per thread (G trials per half) fit
+        /// `storedStateBudget`; rebuild otherwise (and always for linear and relu, whose φ
+        /// costs less than reading it back). Measured (flip-flop, B = 10, T = 800, N = 6000,
+        /// one thread, two runs): tanh 0.30 s stored against 0.35 s rebuilt; erf 0.46 s
+        /// stored against 0.51–0.57 s rebuilt (erf' still needs h, rebuilt from c_t).
         case automatic
         case stored, recomputed
     }
@@ -58,7 +59,7 @@ public final class Backpropagation {
         case .stored: return true
         case .recomputed: return false
         case .automatic:
-            return spec.nonlinearity == .tanh
+            return (spec.nonlinearity == .tanh || spec.nonlinearity == .erf)
                 && lanes * group * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
         }
     }
