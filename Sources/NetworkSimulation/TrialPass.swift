@@ -21,10 +21,12 @@ import GramFlowNumerics
 ///     ∂[M U] += α δ_t w_{t−1}ᵀ,  ∂V += (α/N) φ(h_t) b_tᵀ,  ∂Z += (1/N) ψ(h_t) e_tᵀ,
 ///
 /// then ∂V += (α/N) φ(h_0) b_0ᵀ. Each time step is one pass over the neurons for all G
-/// trials of the group (an N×G block: P's row and the gradient's row are read once per
-/// step, not once per trial), in blocks of `blockSize` neurons whose h, φ and φ' stay in
-/// cache: rebuild h, φ and φ' for the block (vectorised), then one fused loop for δ, the
-/// three gradient rows and the reductions Uᵀδ_t. Working memory O(N·G + G·T·(K+R+O)),
+/// trials of the group, in blocks of `blockSize` neurons: the block's rows of P and of the
+/// gradient come from memory once per step and serve the G trials from L1 (at N = 10^6 the
+/// epoch is bound by that traffic). Within a block, trial by trial: rebuild h, φ and φ'
+/// (vectorised), then one loop for δ and the reduction Uᵀδ_t and one for the gradient rows.
+/// Per-trial arrays (δ, stored φ, the block's h, φ, φ') are laid out trial-major, so each
+/// of these loops is the simple single-trial loop. Working memory O(N·G + G·T·(K+R+O)),
 /// plus (T+1)·N·G with stored states.
 final class TrialPass {
     let spec: ModelSpec
@@ -35,12 +37,12 @@ final class TrialPass {
     private let latent: UnsafeMutablePointer<Double>   // G×(T+1)×(K+R): c_{g,t}
     private let drive: UnsafeMutablePointer<Double>    // G×T×R: a_{g,0..T−1}
     private let errors: UnsafeMutablePointer<Double>   // G×T×O: e_{g,1..T}
-    private var delta: UnsafeMutablePointer<Double>    // N×G: δ_t
-    private var deltaNext: UnsafeMutablePointer<Double>  // N×G: δ_{t+1}
-    private let states: UnsafeMutablePointer<Double>?  // (T+1)×N×G: φ(h_t), when stored
-    private let h: UnsafeMutablePointer<Double>        // blockSize×G
-    private let phi: UnsafeMutablePointer<Double>      // blockSize×G
-    private let slope: UnsafeMutablePointer<Double>    // blockSize×G
+    private var delta: UnsafeMutablePointer<Double>    // G×N: δ_t
+    private var deltaNext: UnsafeMutablePointer<Double>  // G×N: δ_{t+1}
+    private let states: UnsafeMutablePointer<Double>?  // (T+1)×G×N: φ(h_t), when stored
+    private let h: UnsafeMutablePointer<Double>        // G×blockSize
+    private let phi: UnsafeMutablePointer<Double>      // G×blockSize
+    private let slope: UnsafeMutablePointer<Double>    // G×blockSize
     private let small: UnsafeMutablePointer<Double>    // per trial: c or α w (K+R), coefficients (R+O), sums (R+O)
 
     init(spec: ModelSpec, neurons: Int, steps: Int, group: Int, storesStates: Bool) {
@@ -75,29 +77,20 @@ final class TrialPass {
         return loss
     }
 
-    /// h_{i,g} = Σ_j P[i, j] c_{g,j} over the [M U] columns, for the block of n neurons from `first`;
-    /// `c` holds the G trials' c_t one after another (stride K+R).
+    /// out_i = Σ_j P[i, j] c_j over the [M U] columns, for the block of n neurons from `first`.
     @inline(__always)
-    private func rebuild(_ p: UnsafePointer<Double>, _ c: UnsafePointer<Double>, trials G: Int, first: Int, count n: Int) {
+    private func rebuild(_ p: UnsafePointer<Double>, _ c: UnsafePointer<Double>, first: Int, count n: Int,
+                         into out: UnsafeMutablePointer<Double>) {
         let D = spec.layout.dimension, width = spec.inputs + spec.rank
-        var row = p + first * D, out = h
-        if width == 2 && G == 1 {
+        var row = p + first * D
+        if width == 2 {
             let c0 = c[0], c1 = c[1]
-            for i in 0..<n { h[i] = row[0] * c0 + row[1] * c1; row += D }
-        } else if width == 2 {
-            for _ in 0..<n {
-                let m = row[0], u = row[1]
-                for b in 0..<G { out[b] = m * c[2 * b] + u * c[2 * b + 1] }
-                row += D; out += G
-            }
+            for i in 0..<n { out[i] = row[0] * c0 + row[1] * c1; row += D }
         } else {
-            for _ in 0..<n {
-                for b in 0..<G {
-                    var s = 0.0
-                    for j in 0..<width { s += row[j] * c[b * width + j] }
-                    out[b] = s
-                }
-                row += D; out += G
+            for i in 0..<n {
+                var s = 0.0
+                for j in 0..<width { s += row[j] * c[j] }
+                out[i] = s; row += D
             }
         }
     }
@@ -117,27 +110,25 @@ final class TrialPass {
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
-                rebuild(p, current, trials: G, first: first, count: n)
-                let values: UnsafeMutablePointer<Double>
-                if linear { values = h } else {
-                    values = states.map { $0 + (t * N + first) * G } ?? phi
-                    f.values(h, into: values, count: n * G)
-                }
-                var row = p + first * D + width, v = values
-                if RO == 2 && G == 1 {
-                    var sv = 0.0, sz = 0.0
-                    for i in 0..<n { sv += row[0] * v[i]; sz += row[1] * v[i]; row += D }
-                    sums[0] += sv; sums[1] += sz
-                } else if RO == 2 {
-                    for _ in 0..<n {
-                        let vr = row[0], zr = row[1]
-                        for b in 0..<G { sums[2 * b] += vr * v[b]; sums[2 * b + 1] += zr * v[b] }
-                        row += D; v += G
+                for b in 0..<G {
+                    let hb = h + b * Self.blockSize
+                    rebuild(p, current + b * width, first: first, count: n, into: hb)
+                    let v: UnsafeMutablePointer<Double>
+                    if linear { v = hb } else {
+                        v = states.map { $0 + (t * G + b) * N + first } ?? phi + b * Self.blockSize
+                        f.values(hb, into: v, count: n)
                     }
-                } else {
-                    for _ in 0..<n {
-                        for b in 0..<G { for j in 0..<RO { sums[b * RO + j] += row[j] * v[b] } }
-                        row += D; v += G
+                    var row = p + first * D + width
+                    let out = sums + b * RO
+                    if RO == 2 {
+                        var sv = 0.0, sz = 0.0
+                        for i in 0..<n { sv += row[0] * v[i]; sz += row[1] * v[i]; row += D }
+                        out[0] += sv; out[1] += sz
+                    } else {
+                        for i in 0..<n {
+                            for j in 0..<RO { out[j] += row[j] * v[i] }
+                            row += D
+                        }
                     }
                 }
                 first += n
@@ -189,75 +180,57 @@ final class TrialPass {
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
-                let values: UnsafePointer<Double>
-                if linear {
-                    rebuild(p, c, trials: G, first: first, count: n)
-                    values = UnsafePointer(h)
-                } else if let states {
-                    let stored = states + (t * N + first) * G
-                    if f != .tanh { rebuild(p, c, trials: G, first: first, count: n) }  // tanh' = 1 − φ² needs no h
-                    f.slopes(h, values: stored, into: slope, count: n * G)
-                    values = UnsafePointer(stored)
-                } else {
-                    rebuild(p, c, trials: G, first: first, count: n)
-                    f.valuesAndSlopes(h, into: phi, slopes: slope, count: n * G)
-                    values = UnsafePointer(phi)
-                }
-                var row = p + first * D, grow = g + first * D
-                var next = deltaNext + first * G, now = delta + first * G, v = values
-                var gains: UnsafePointer<Double>? = linear ? nil : UnsafePointer(slope)
-                if fast && G == 1 {
-                    // Two simple loops over the block (in L1) rather than one: δ and Uᵀδ, then
-                    // the gradient rows as one 4-wide update each (D = 4), so no store into the
-                    // gradient forces the next neuron's loads to wait.
-                    let w0 = scaledW[0], w1 = scaledW[1], cv = coefficients[0], cz = coefficients[1]
-                    var sb = 0.0
-                    for i in 0..<n {
-                        let s = row[2] * cv + row[3] * cz
-                        let d = (linear ? s : slope[i] * s) + keep * next[i]
-                        now[i] = d
-                        sb += row[1] * d
-                        row += D
+                for b in 0..<G {
+                    let hb = h + b * Self.blockSize, pb = phi + b * Self.blockSize, sl = slope + b * Self.blockSize
+                    let values: UnsafePointer<Double>
+                    if linear {
+                        rebuild(p, c + b * width, first: first, count: n, into: hb)
+                        values = UnsafePointer(hb)
+                    } else if let states {
+                        let stored = states + (t * G + b) * N + first
+                        if f != .tanh { rebuild(p, c + b * width, first: first, count: n, into: hb) }  // tanh' = 1 − φ²
+                        f.slopes(hb, values: stored, into: sl, count: n)
+                        values = UnsafePointer(stored)
+                    } else {
+                        rebuild(p, c + b * width, first: first, count: n, into: hb)
+                        f.valuesAndSlopes(hb, into: pb, slopes: sl, count: n)
+                        values = UnsafePointer(pb)
                     }
-                    sums[0] += sb
-                    let weights = SIMD4(w0, w1, cv, cz)
-                    let rows = UnsafeMutableRawPointer(grow)
-                    for i in 0..<n {
-                        let update = SIMD4(now[i], now[i], v[i], v[i]) * weights
-                        let at = rows + i * 4 * MemoryLayout<Double>.stride
-                        at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + update, as: SIMD4<Double>.self)
-                    }
-                } else if fast {
-                    for _ in 0..<n {
-                        let u = row[1], vr = row[2], zr = row[3]
-                        var g0 = grow[0], g1 = grow[1], g2 = grow[2], g3 = grow[3]
-                        for b in 0..<G {
-                            let cv = coefficients[2 * b], cz = coefficients[2 * b + 1]
-                            let s = vr * cv + zr * cz
-                            let d = (gains.map { $0[b] * s } ?? s) + keep * next[b]
-                            now[b] = d
-                            g0 += d * scaledW[2 * b]; g1 += d * scaledW[2 * b + 1]
-                            g2 += v[b] * cv; g3 += v[b] * cz
-                            sums[b] += u * d
+                    let next = deltaNext + b * N + first, now = delta + b * N + first
+                    let w = scaledW + b * width, coefficient = coefficients + b * RO, sum = sums + b * R
+                    if fast {
+                        // Two simple loops over the block (in L1) rather than one: δ and Uᵀδ, then
+                        // the gradient rows as one 4-wide update each (D = 4), so no store into the
+                        // gradient forces the next neuron's loads to wait.
+                        let cv = coefficient[0], cz = coefficient[1]
+                        var row = p + first * D, sb = 0.0
+                        for i in 0..<n {
+                            let s = row[2] * cv + row[3] * cz
+                            let d = (linear ? s : sl[i] * s) + keep * next[i]
+                            now[i] = d
+                            sb += row[1] * d
+                            row += D
                         }
-                        grow[0] = g0; grow[1] = g1; grow[2] = g2; grow[3] = g3
-                        row += D; grow += D; next += G; now += G; v += G
-                        gains = gains.map { $0 + G }
-                    }
-                } else {
-                    for _ in 0..<n {
-                        for b in 0..<G {
-                            let coefficient = coefficients + b * RO
+                        sum[0] += sb
+                        let weights = SIMD4(w[0], w[1], cv, cz)
+                        let rows = UnsafeMutableRawPointer(g + first * D)
+                        for i in 0..<n {
+                            let update = SIMD4(now[i], now[i], values[i], values[i]) * weights
+                            let at = rows + i * 4 * MemoryLayout<Double>.stride
+                            at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + update, as: SIMD4<Double>.self)
+                        }
+                    } else {
+                        var row = p + first * D, grow = g + first * D
+                        for i in 0..<n {
                             var s = 0.0
                             for j in 0..<RO { s += row[width + j] * coefficient[j] }
-                            let d = (gains.map { $0[b] * s } ?? s) + keep * next[b]
-                            now[b] = d
-                            for j in 0..<width { grow[j] += d * scaledW[b * width + j] }
-                            for j in 0..<RO { grow[width + j] += v[b] * coefficient[j] }
-                            for r in 0..<R { sums[b * R + r] += row[K + r] * d }
+                            let d = (linear ? s : sl[i] * s) + keep * next[i]
+                            now[i] = d
+                            for j in 0..<width { grow[j] += d * w[j] }
+                            for j in 0..<RO { grow[width + j] += values[i] * coefficient[j] }
+                            for r in 0..<R { sum[r] += row[K + r] * d }
+                            row += D; grow += D
                         }
-                        row += D; grow += D; next += G; now += G; v += G
-                        gains = gains.map { $0 + G }
                     }
                 }
                 first += n
