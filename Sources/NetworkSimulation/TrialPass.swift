@@ -121,9 +121,8 @@ final class TrialPass {
                     var row = p + first * D + width
                     let out = sums + b * RO
                     if RO == 2 {
-                        var sv = 0.0, sz = 0.0
-                        for i in 0..<n { sv += row[0] * v[i]; sz += row[1] * v[i]; row += D }
-                        out[0] += sv; out[1] += sz
+                        out[0] += columnDot(row, stride: D, v, count: n)
+                        out[1] += columnDot(row + 1, stride: D, v, count: n)
                     } else {
                         for i in 0..<n {
                             for j in 0..<RO { out[j] += row[j] * v[i] }
@@ -199,19 +198,17 @@ final class TrialPass {
                     let next = deltaNext + b * N + first, now = delta + b * N + first
                     let w = scaledW + b * width, coefficient = coefficients + b * RO, sum = sums + b * R
                     if fast {
-                        // Two simple loops over the block (in L1) rather than one: δ and Uᵀδ, then
-                        // the gradient rows as one 4-wide update each (D = 4), so no store into the
+                        // Simple loops over the block (in L1) rather than one: δ, then Uᵀδ, then the
+                        // gradient rows as one 4-wide update each (D = 4), so no store into the
                         // gradient forces the next neuron's loads to wait.
                         let cv = coefficient[0], cz = coefficient[1]
-                        var row = p + first * D, sb = 0.0
+                        var row = p + first * D
                         for i in 0..<n {
                             let s = row[2] * cv + row[3] * cz
-                            let d = (linear ? s : sl[i] * s) + keep * next[i]
-                            now[i] = d
-                            sb += row[1] * d
+                            now[i] = (linear ? s : sl[i] * s) + keep * next[i]
                             row += D
                         }
-                        sum[0] += sb
+                        sum[0] += columnDot(p + first * D + 1, stride: D, now, count: n)  // Uᵀδ
                         let weights = SIMD4(w[0], w[1], cv, cz)
                         let rows = UnsafeMutableRawPointer(g + first * D)
                         for i in 0..<n {
@@ -246,4 +243,20 @@ final class TrialPass {
             } }
         }
     }
+}
+
+/// Σ_i column[i·stride] x_i, i < n, with four partial sums (i mod 4) added as
+/// (s₀ + s₁) + (s₂ + s₃): four independent addition chains instead of one, the same
+/// order on every call (so stored and rebuilt states, one thread or two, agree bit for bit).
+@inline(__always)
+private func columnDot(_ column: UnsafePointer<Double>, stride: Int, _ x: UnsafePointer<Double>, count n: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var c = column, i = 0
+    while i + 4 <= n {
+        s0 += c[0] * x[i]; s1 += c[stride] * x[i + 1]
+        s2 += c[2 * stride] * x[i + 2]; s3 += c[3 * stride] * x[i + 3]
+        c += 4 * stride; i += 4
+    }
+    while i < n { s0 += c[0] * x[i]; c += stride; i += 1 }
+    return (s0 + s1) + (s2 + s3)
 }
