@@ -50,6 +50,28 @@ struct LatentTrajectory {
             // Time outside, trials inside: the B recursions are independent, so their
             // latency chains (c_t → Δ_t → F(Δ_t) → c_{t+1}, a square root and two
             // divisions for erf) overlap instead of running one after another.
+            if R == 1 && K == 1 {
+                // One input, rank 1: the same recursion with A and Q held in registers (the
+                // general loop reloads them after every store into c, which may alias them).
+                let a0 = a[0], a1 = a[1], q00 = q[0], q01 = q[1], q10 = q[2], q11 = q[3]
+                for t in 1...T {
+                    for b in 0..<trials {
+                        let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P
+                        let gt = b * (T + 1) + t
+                        let drive = 0 + a0 * prev[0] + a1 * prev[1]
+                        let kappa = keep * prev[0] + alpha * g[gt - 1] * drive
+                        let xi = keep * prev[1] + alpha * x[batch.inputIndex(b, t - 1, 0)]
+                        cur[0] = kappa; cur[1] = xi
+                        if varying {
+                            let delta = 0 + kappa * q00 * kappa + kappa * q01 * xi + xi * q10 * kappa + xi * q11 * xi
+                            (g[gt], s[gt]) = gain(delta)
+                        } else {
+                            g[gt] = atZero.value; s[gt] = 0
+                        }
+                    }
+                }
+                return
+            }
             for t in 1...T {
                 for b in 0..<trials {
                     let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P

@@ -107,6 +107,38 @@ public final class ReducedOverlapLoss: OverlapLoss {
             }
             guard withGradient else { return }
             for i in 0..<(B * R) { muNext[i] = 0 }  // μ_{T+1} = 0
+            if R == 1 && K == 1 && O == 1 {
+                // One input, rank 1, one output: the same adjoint with A, C, Q in registers and
+                // ∂L/∂A, ∂L/∂C, ∂L/∂Q summed in registers, in the same order as below (the
+                // general path gives the same bits: ReducedLossFastPathTests).
+                let a0 = a[0], a1 = a[1], c0 = cm[0], q00 = q[0], q01 = q[1]
+                var dA0 = 0.0, dA1 = 0.0, dC0 = 0.0, dC1 = 0.0, dQ00 = 0.0, dQ01 = 0.0, dQ10 = 0.0, dQ11 = 0.0
+                for t in stride(from: T, through: 1, by: -1) {
+                    let hasNext = t < T
+                    for b in 0..<B {
+                        let cur = cb.baseAddress! + trajectory.offset(b, t), kappa = cur[0], xi = cur[1]
+                        let i = batch.targetIndex(b, t, 0), e = errors[i], next = muNext[b]
+                        let F = gb[b * (T + 1) + t], dF = sb[b * (T + 1) + t]
+                        var s = 0.0 + e * readout[i]
+                        if hasNext { s += alpha * next * (0 + a0 * kappa + a1 * xi) }
+                        if e != 0 { let w = F * e; dC0 += w * kappa; dC1 += w * xi }
+                        if hasNext && next != 0 { let w = alpha * F * next; dA0 += w * kappa; dA1 += w * xi }
+                        let curvature = dF * s
+                        if varyingGain && curvature != 0 {
+                            dQ00 += curvature * kappa * kappa; dQ01 += curvature * kappa * xi
+                            dQ10 += curvature * xi * kappa; dQ11 += curvature * xi * xi
+                        }
+                        var g = 0.0 + c0 * e
+                        if hasNext { g += alpha * a0 * next }
+                        let qc = varyingGain ? 0 + q00 * kappa + q01 * xi : 0
+                        mu[b] = keep * next + F * g + 2 * curvature * qc
+                    }
+                    swap(&mu, &muNext)
+                }
+                dA[0] = dA0; dA[1] = dA1; dC[0] = dC0; dC[1] = dC1
+                dQ[0] = dQ00; dQ[1] = dQ01; dQ[2] = dQ10; dQ[3] = dQ11
+                return
+            }
             // Time outside, trials inside (as in the forward pass): B independent adjoint chains.
             for t in stride(from: T, through: 1, by: -1) {
                 let hasNext = t < T
