@@ -33,9 +33,13 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE",
                        providers: [.apt(["liblapacke-dev"])]),
+        // SLEEF's vector tanh/erf/exp (libsleef-dev) behind array loops: a C target, not a
+        // system library, because the AVX2 entry points need AVX2-compiled callers (VectorMath.c).
+        .target(name: "CVectorMath", path: "Sources/CVectorMath",
+                linkerSettings: [.linkedLibrary("sleef")]),
 
         .target(name: "GramFlowNumerics",
-                dependencies: ["CGSL", "COpenBLAS", "CLAPACKE",
+                dependencies: ["CGSL", "COpenBLAS", "CLAPACKE", "CVectorMath",
                                .product(name: "RealModule", package: "swift-numerics")], exclude: ["README.md"]),
         // NumPy's .npy and .npz files: arrays in and out (no other GramFlow dependency).
         .target(name: "NumPyFiles", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -52,6 +56,10 @@ let package = Package(
                 dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic", "NumPyFiles",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
+        // Times epochs of the README's performance problems (Benchmarks/peers/).
+        .executableTarget(name: "epoch-timer",
+                          dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics"],
+                          path: "Sources/EpochTimer"),
 
         .target(name: "TestSupport", dependencies: ["GramFlowCore", "GramFlowNumerics"], path: "Tests/TestSupport"),
         .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),

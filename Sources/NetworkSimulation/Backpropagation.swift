@@ -1,3 +1,4 @@
+import Foundation
 import GramFlowCore
 import GramFlowNumerics
 
@@ -13,157 +14,119 @@ import GramFlowNumerics
 ///     ∂L/∂[M U] = α Σ_t δ_{t+1} w_tᵀ,   ∂L/∂V = (α/N) Σ_t φ(h_t) b_tᵀ,
 ///     ∂L/∂Z = (1/N) Σ_t ψ(h_t) e_tᵀ.
 ///
-/// The sums over t are single `gemm`s after the time loop. Workspace is
-/// allocated once, O(T·N), and reused.
+/// The trials are split into two fixed halves, [0, ⌈B/2⌉) and [⌈B/2⌉, B); each half runs
+/// as one group in latent coordinates (`TrialPass`: h_t = [M U] c_t, one fused pass over
+/// the neurons per step for all its trials, memory O(N·(D + B) + B·T·(K+R+O)), φ(h_t)
+/// stored only for tanh and erf within `storedStateBudget`), sums its gradient into its own N×D
+/// buffer, and the halves are added in that order, on one thread or two: the result is
+/// the same bit for bit whatever `threads` is.
 public final class Backpropagation {
+    /// Whether φ(h_t) is kept from the forward pass or rebuilt from the latent c_t.
+    public enum StateStorage: Sendable {
+        /// Store for tanh and erf when (T+1)·N·G·8 bytes per thread (G trials per half) fit
+        /// `storedStateBudget`; rebuild otherwise (and always for linear and relu, whose φ
+        /// costs less than reading it back). Measured (flip-flop, B = 10, T = 800, N = 6000,
+        /// one thread, two runs): tanh 0.30 s stored against 0.35 s rebuilt; erf 0.46 s
+        /// stored against 0.51–0.57 s rebuilt (erf' still needs h, rebuilt from c_t).
+        case automatic
+        case stored, recomputed
+    }
+
     public let spec: ModelSpec
     public let neurons: Int
     public let steps: Int
-    private var h: [Double]        // (T+1)×N: h_0..h_T
-    private var phi: [Double]      // (T+1)×N: φ(h_t) (unused when φ is linear)
-    private var delta: [Double]    // T×N: δ_1..δ_T
-    private var w: [Double]        // T×(K+R): w_0..w_{T−1}
-    private var bt: [Double]       // (T+1)×R: b_0..b_T (b_T = 0)
-    private var y: [Double]        // T×O
-    private var e: [Double]        // T×O
-    private var scratch: [Double]  // N
+    /// Threads for the two halves of a batch: 1 or 2. Default: `GRAMFLOW_THREADS` if set,
+    /// else 2 on a machine with two or more processors. Never changes the result.
+    public var threads: Int
+    public var storage: StateStorage { didSet { passes = [] } }
+    /// Bytes of stored φ(h_t) allowed across threads under `.automatic`.
+    public static let storedStateBudget = 1 << 30
 
-    public init(spec: ModelSpec, neurons: Int, steps: Int) {
+    private var passes: [TrialPass] = []
+    private var secondHalf: [Double] = []  // N×D: the second half's gradient
+
+    public init(spec: ModelSpec, neurons: Int, steps: Int, storage: StateStorage = .automatic) {
         self.spec = spec; self.neurons = neurons; self.steps = steps
-        let N = neurons, T = steps
-        h = Array(repeating: 0, count: (T + 1) * N)
-        phi = spec.nonlinearity.isLinear ? [] : Array(repeating: 0, count: (T + 1) * N)
-        delta = Array(repeating: 0, count: T * N)
-        w = Array(repeating: 0, count: T * (spec.inputs + spec.rank))
-        bt = Array(repeating: 0, count: (T + 1) * spec.rank)
-        y = Array(repeating: 0, count: T * spec.outputs)
-        e = Array(repeating: 0, count: T * spec.outputs)
-        scratch = Array(repeating: 0, count: N)
+        self.storage = storage
+        let fromEnvironment = ProcessInfo.processInfo.environment["GRAMFLOW_THREADS"].flatMap { Int($0) }
+        threads = fromEnvironment ?? (ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1)
+    }
+
+    /// Whether φ(h_t) is stored for `lanes` concurrent trials under the current `storage`.
+    func storesStates(lanes: Int, group: Int) -> Bool {
+        guard !spec.nonlinearity.isLinear else { return false }
+        switch storage {
+        case .stored: return true
+        case .recomputed: return false
+        case .automatic:
+            return (spec.nonlinearity == .tanh || spec.nonlinearity == .erf)
+                && lanes * group * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
+        }
+    }
+
+    /// The per-thread workspaces, each for a group of up to `group` trials, built on first use.
+    private func workspaces(_ lanes: Int, group: Int) -> [TrialPass] {
+        if passes.count < lanes || passes[0].group < group {
+            let stores = storesStates(lanes: lanes, group: group)
+            passes = (0..<lanes).map { _ in
+                TrialPass(spec: spec, neurons: neurons, steps: steps, group: group, storesStates: stores)
+            }
+        }
+        return passes
     }
 
     /// L and, if `gradient` is given, ∂L/∂P written into it (N×D, overwritten).
     public func evaluate(_ network: LowRankNetwork, batch: TaskBatch, gradient: inout Matrix?) -> Double {
         precondition(network.neurons == neurons && batch.steps == steps)
         precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs)
+        let count = neurons * spec.layout.dimension
         if gradient != nil {
             precondition(gradient!.rows == neurons && gradient!.cols == spec.layout.dimension)
             for i in gradient!.storage.indices { gradient!.storage[i] = 0 }
         }
-        var total = 0.0
-        network.parameters.storage.withUnsafeBufferPointer { p in
-            for b in 0..<batch.trials {
-                total += forward(p.baseAddress!, batch: batch, trial: b)
-                if gradient != nil {
-                    gradient!.storage.withUnsafeMutableBufferPointer { g in
-                        backward(p.baseAddress!, gradient: g.baseAddress!)
-                    }
-                }
+        let B = batch.trials, split = (B + 1) / 2
+        let halves = B >= 2 ? [0..<split, split..<B] : [0..<B]
+        let wantsGradient = gradient != nil
+        if wantsGradient && halves.count == 2 {
+            if secondHalf.count != count { secondHalf = Array(repeating: 0, count: count) }
+            else { for i in 0..<count { secondHalf[i] = 0 } }
+        }
+        // Enough work to pay for a second thread (≈ 10 µs to start): B·T·N ≥ 10^5.
+        let lanes = halves.count == 2 && threads >= 2 && B * steps * neurons >= 100_000 ? 2 : 1
+        let passes = workspaces(lanes, group: halves[0].count)
+        var losses = [Double](repeating: 0, count: halves.count)
+        func withFirstHalf(_ body: (UnsafeMutablePointer<Double>?) -> Void) {
+            if gradient != nil { gradient!.storage.withUnsafeMutableBufferPointer { body($0.baseAddress!) } }
+            else { body(nil) }
+        }
+        network.parameters.storage.withUnsafeBufferPointer { pp in
+        secondHalf.withUnsafeMutableBufferPointer { sp in
+        losses.withUnsafeMutableBufferPointer { lp in
+        withFirstHalf { first in
+            let p = pp.baseAddress!, slots = lp.baseAddress!
+            let targets = [first, wantsGradient ? sp.baseAddress : nil]
+            let run = { (half: Int, pass: TrialPass) in
+                slots[half] = pass.run(p, batch: batch, trials: halves[half], gradient: targets[half])
+            }
+            if lanes == 2 {
+                let job = UnsafeJob(run: run, passes: passes)
+                DispatchQueue.concurrentPerform(iterations: 2) { job.run($0, job.passes[$0]) }
+            } else {
+                for half in halves.indices { run(half, passes[0]) }
+            }
+        } } } }
+        if wantsGradient && halves.count == 2 {
+            gradient!.storage.withUnsafeMutableBufferPointer { g in
+                for i in 0..<count { g[i] += secondHalf[i] }
             }
         }
-        return total
+        return losses.reduce(0, +)
     }
+}
 
-    /// Runs one trial forward, fills h, φ(h), w, y, e; returns its loss terms.
-    private func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trial b: Int) -> Double {
-        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
-        let D = spec.layout.dimension, f = spec.nonlinearity
-        let linear = f.isLinear
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
-        let zOffset = K + 2 * R
-        h.withUnsafeMutableBufferPointer { hp in
-        phi.withUnsafeMutableBufferPointer { fp in
-        w.withUnsafeMutableBufferPointer { wp in
-            let H = hp.baseAddress!
-            let Phi = linear ? H : fp.baseAddress!  // φ = identity: read h directly
-            for i in 0..<N { H[i] = 0 }
-            if !linear { for i in 0..<N { Phi[i] = f.value(0) } }
-            for t in 0..<T {
-                let ht = H + t * N, next = H + (t + 1) * N, wt = wp.baseAddress! + t * (K + R)
-                for k in 0..<K { wt[k] = batch.x[batch.inputIndex(b, t, k)] }
-                next.update(from: ht, count: N)  // the step updates h_t in place into h_{t+1}
-                eulerStep(parameters: p, spec: spec, neurons: N, phiOfState: Phi + t * N, w: wt, state: next)
-                if !linear { for i in 0..<N { Phi[(t + 1) * N + i] = f.value(next[i]) } }
-            }
-            // Y = Ψ_{1..T} Z / N
-            y.withUnsafeMutableBufferPointer { yp in
-                BLAS.gemm(.none, .none, m: T, n: O, k: N, alpha: 1 / Double(N), a: Phi + N, lda: N,
-                          b: p + zOffset, ldb: D, beta: 0, c: yp.baseAddress!, ldc: O)
-            }
-        } } }
-        var loss = 0.0
-        for t in 1...T {
-            for o in 0..<O {
-                let i = batch.targetIndex(b, t, o)
-                let term = objective.term(output: y[(t - 1) * O + o], target: batch.target[i], mask: batch.mask[i])
-                loss += term.loss
-                e[(t - 1) * O + o] = term.error
-            }
-        }
-        return loss
-    }
-
-    /// Backpropagates the trial just run forward and adds its ∂L/∂P into `g`.
-    private func backward(_ p: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) {
-        let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
-        let D = spec.layout.dimension, alpha = spec.alpha, f = spec.nonlinearity
-        let linear = f.isLinear, invN = 1 / Double(N)
-        let uOffset = K, vOffset = K + R, zOffset = K + 2 * R
-        h.withUnsafeBufferPointer { hp in
-        phi.withUnsafeBufferPointer { fp in
-        delta.withUnsafeMutableBufferPointer { dp in
-        bt.withUnsafeMutableBufferPointer { bp in
-        e.withUnsafeBufferPointer { ep in
-        scratch.withUnsafeMutableBufferPointer { sp in
-            let H = hp.baseAddress!, Phi = linear ? H : fp.baseAddress!
-            let Delta = dp.baseAddress!, B = bp.baseAddress!, E = ep.baseAddress!, tmp = sp.baseAddress!
-            var coefficients = [Double](repeating: 0, count: R + O)
-            for t in stride(from: T, through: 1, by: -1) {
-                let dt = Delta + (t - 1) * N
-                let hasNext = t < T
-                // b_t = Uᵀ δ_{t+1} (zero past the end)
-                if hasNext {
-                    BLAS.gemv(.transpose, m: N, n: R, alpha: 1, a: p + uOffset, lda: D,
-                              x: Delta + t * N, beta: 0, y: B + t * R)
-                } else {
-                    for r in 0..<R { B[t * R + r] = 0 }
-                }
-                if linear {
-                    // δ_t = (1−α) δ_{t+1} + [V Z] (α b_t/N, e_t/N)
-                    for r in 0..<R { coefficients[r] = alpha * B[t * R + r] * invN }
-                    for o in 0..<O { coefficients[R + o] = E[(t - 1) * O + o] * invN }
-                    if hasNext { dt.update(from: Delta + t * N, count: N) } else { for i in 0..<N { dt[i] = 0 } }
-                    coefficients.withUnsafeBufferPointer { cp in
-                        BLAS.gemv(.none, m: N, n: R + O, alpha: 1, a: p + vOffset, lda: D,
-                                  x: cp.baseAddress!, beta: hasNext ? 1 - alpha : 0, y: dt)
-                    }
-                } else {
-                    for r in 0..<R { coefficients[r] = alpha * B[t * R + r] * invN }
-                    for o in 0..<O { coefficients[R + o] = E[(t - 1) * O + o] * invN }
-                    let ht = H + t * N
-                    coefficients.withUnsafeBufferPointer { cp in
-                        // tmp = V (α b_t/N);  dt = Z e_t/N
-                        BLAS.gemv(.none, m: N, n: R, alpha: 1, a: p + vOffset, lda: D,
-                                  x: cp.baseAddress!, beta: 0, y: tmp)
-                        BLAS.gemv(.none, m: N, n: O, alpha: 1, a: p + zOffset, lda: D,
-                                  x: cp.baseAddress! + R, beta: 0, y: dt)
-                    }
-                    for i in 0..<N {
-                        let carried = hasNext ? (1 - alpha) * Delta[t * N + i] : 0
-                        dt[i] = f.derivative(ht[i]) * (dt[i] + tmp[i]) + carried
-                    }
-                }
-            }
-            // b_0 = Uᵀ δ_1
-            BLAS.gemv(.transpose, m: N, n: R, alpha: 1, a: p + uOffset, lda: D, x: Delta, beta: 0, y: B)
-            // ∂[M U] += α Δᵀ W ; ∂V += (α/N) Φ_{0..T−1}ᵀ B ; ∂Z += (1/N) Ψ_{1..T}ᵀ E
-            w.withUnsafeBufferPointer { wp in
-                BLAS.gemm(.transpose, .none, m: N, n: K + R, k: T, alpha: alpha, a: Delta, lda: N,
-                          b: wp.baseAddress!, ldb: K + R, beta: 1, c: g, ldc: D)
-            }
-            BLAS.gemm(.transpose, .none, m: N, n: R, k: T, alpha: alpha * invN, a: Phi, lda: N,
-                      b: B, ldb: R, beta: 1, c: g + vOffset, ldc: D)
-            BLAS.gemm(.transpose, .none, m: N, n: O, k: T, alpha: invN, a: Phi + N, lda: N,
-                      b: E, ldb: O, beta: 1, c: g + zOffset, ldc: D)
-        } } } } } }
-    }
+/// The two halves' closure handed to the worker threads. Each thread writes only its own
+/// half's gradient buffer, loss slot and `TrialPass`; the parameters and batch are read only.
+private struct UnsafeJob: @unchecked Sendable {
+    let run: (Int, TrialPass) -> Void
+    let passes: [TrialPass]
 }

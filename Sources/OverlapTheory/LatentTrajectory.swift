@@ -33,29 +33,66 @@ struct LatentTrajectory {
             slopes = gains
         }
         let varying = spec.nonlinearity.gainDependsOnVariance
-        let atZero = gain(0)
-        for b in 0..<trials {
-            let first = offset(b, 0), g = b * (T + 1)
-            for j in 0..<P { c[first + j] = 0 }
-            gains[g] = atZero.value; slopes[g] = atZero.derivative
+        let atZero = gain(0), keep = 1 - alpha
+        // Raw pointers: no bounds, uniqueness or exclusivity checks in the step loop.
+        c.withUnsafeMutableBufferPointer { cb in
+        gains.withUnsafeMutableBufferPointer { gb in
+        slopes.withUnsafeMutableBufferPointer { sb in
+        A.storage.withUnsafeBufferPointer { ab in
+        Q.storage.withUnsafeBufferPointer { qb in
+        batch.x.withUnsafeBufferPointer { xb in
+            let a = ab.baseAddress!, q = qb.baseAddress!, x = xb.baseAddress!
+            let c = cb.baseAddress!, g = gb.baseAddress!, s = sb.baseAddress!
+            for b in 0..<trials {
+                for j in 0..<P { c[b * (T + 1) * P + j] = 0 }
+                g[b * (T + 1)] = atZero.value; s[b * (T + 1)] = atZero.derivative
+            }
+            // Time outside, trials inside: the B recursions are independent, so their
+            // latency chains (c_t → Δ_t → F(Δ_t) → c_{t+1}, a square root and two
+            // divisions for erf) overlap instead of running one after another.
+            if R == 1 && K == 1 {
+                // One input, rank 1: the same recursion with A and Q held in registers (the
+                // general loop reloads them after every store into c, which may alias them).
+                let a0 = a[0], a1 = a[1], q00 = q[0], q01 = q[1], q10 = q[2], q11 = q[3]
+                for t in 1...T {
+                    for b in 0..<trials {
+                        let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P
+                        let gt = b * (T + 1) + t
+                        let drive = 0 + a0 * prev[0] + a1 * prev[1]
+                        let kappa = keep * prev[0] + alpha * g[gt - 1] * drive
+                        let xi = keep * prev[1] + alpha * x[batch.inputIndex(b, t - 1, 0)]
+                        cur[0] = kappa; cur[1] = xi
+                        if varying {
+                            let delta = 0 + kappa * q00 * kappa + kappa * q01 * xi + xi * q10 * kappa + xi * q11 * xi
+                            (g[gt], s[gt]) = gain(delta)
+                        } else {
+                            g[gt] = atZero.value; s[gt] = 0
+                        }
+                    }
+                }
+                return
+            }
             for t in 1...T {
-                let prev = first + (t - 1) * P, cur = first + t * P
-                for r in 0..<R {
-                    var drive = 0.0
-                    for j in 0..<P { drive += A[r, j] * c[prev + j] }
-                    c[cur + r] = (1 - alpha) * c[prev + r] + alpha * gains[g + t - 1] * drive
-                }
-                for k in 0..<K {
-                    c[cur + R + k] = (1 - alpha) * c[prev + R + k] + alpha * batch.x[batch.inputIndex(b, t - 1, k)]
-                }
-                if varying {
-                    var delta = 0.0
-                    for i in 0..<P { for j in 0..<P { delta += c[cur + i] * Q[i, j] * c[cur + j] } }
-                    (gains[g + t], slopes[g + t]) = gain(delta)
-                } else {
-                    gains[g + t] = atZero.value; slopes[g + t] = 0
+                for b in 0..<trials {
+                    let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P
+                    let gt = b * (T + 1) + t
+                    let scaledGain = alpha * g[gt - 1]
+                    for r in 0..<R {
+                        var drive = 0.0
+                        for j in 0..<P { drive += a[r * P + j] * prev[j] }
+                        cur[r] = keep * prev[r] + scaledGain * drive
+                    }
+                    let xt = x + batch.inputIndex(b, t - 1, 0)
+                    for k in 0..<K { cur[R + k] = keep * prev[R + k] + alpha * xt[k] }
+                    if varying {
+                        var delta = 0.0
+                        for i in 0..<P { for j in 0..<P { delta += cur[i] * q[i * P + j] * cur[j] } }
+                        (g[gt], s[gt]) = gain(delta)
+                    } else {
+                        g[gt] = atZero.value; s[gt] = 0
+                    }
                 }
             }
-        }
+        } } } } } }
     }
 }

@@ -21,19 +21,21 @@ func theoryEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, eta
     }
 }
 
-/// One network epoch of `spec` on `batch` at N neurons, from `initial` or Gaussian vectors.
+/// One network epoch of `spec` on `batch` at N neurons, from `initial` or Gaussian vectors;
+/// `threads` and `storage` as in `Backpropagation` (nil: its default).
 func networkEpochBenchmark(_ name: String, spec: ModelSpec, batch: TaskBatch, neurons: Int, eta: Double,
-                           initial: LowRankNetwork? = nil,
+                           initial: LowRankNetwork? = nil, threads: Int? = nil,
+                           storage: Backpropagation.StateStorage = .automatic,
                            configuration: Benchmark.Configuration = Benchmark.defaultConfiguration) {
     Benchmark(name, configuration: configuration) { benchmark in
         var network = initial ?? LowRankNetwork.gaussian(spec: spec, neurons: neurons, random: RandomSource(seed: 1))
-        var learner = NetworkLearner()
+        let pass = Backpropagation(spec: spec, neurons: neurons, steps: batch.steps, storage: storage)
+        if let threads { pass.threads = threads }
+        var gradient: Matrix? = Matrix(rows: neurons, cols: spec.layout.dimension)
         benchmark.startMeasurement()
-        // What the engine does per epoch: loss and gradient, the measured overlaps, one step.
         for _ in benchmark.scaledIterations {
-            blackHole(try! learner.evaluate(network, batch: batch, forStep: true))
-            blackHole(learner.overlaps(of: network))
-            try! learner.step(&network, learningRate: eta)
+            blackHole(pass.evaluate(network, batch: batch, gradient: &gradient))
+            NetworkLearner.gradientStep(&network, gradient: gradient!, eta: eta)
         }
         blackHole(network)
     }

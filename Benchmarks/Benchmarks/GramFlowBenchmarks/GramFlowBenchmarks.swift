@@ -23,4 +23,5 @@ let benchmarks: @Sendable () -> Void = {
     nonlinearBenchmarks()
     symbolicBenchmarks()
     sntkBenchmarks()
+    performanceBenchmarks()
 }

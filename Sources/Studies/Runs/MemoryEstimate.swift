@@ -1,5 +1,6 @@
 import Foundation
 import GramFlowCore
+import NetworkSimulation
 
 /// The memory a run needs, estimated from its sizes before anything is allocated,
 /// and the check against the memory the machine has (`available()`).
@@ -10,7 +11,8 @@ import GramFlowCore
 ///     network      c·N·D              P, its trained copy, the gradient, the draw (and QR) of the
 ///                                     initial vectors: c = 6, +2 for Adam; studies c = 10 (the
 ///                                     checkpoint encodes P), equivalence 16 (three networks, two learners)
-///                  k·(T+1)·N a pass   BPTT's h and δ, and φ(h) for nonlinear φ (k = 2 or 3)
+///                  2·N·D + B·(T+1)·(R+K+O+2)  BPTT in latent coordinates: the second half's gradient, c_t
+///                  min(B·(T+1)·N, 2²⁷)  φ(h_t) stored for nonlinear φ while it fits in 1 GiB (a pass)
 ///     theory       B·(T+1)·(P+2)      the latent trajectory c_t and its gains F, F'
 ///                  + 2·N·D            the Gaussian vectors S_0 is measured from
 ///     overlaps     20·D²              S, G, the map's products, tr(Mᵏ), the measured Gram matrix
@@ -77,12 +79,18 @@ public struct MemoryEstimate: Sendable {
     // MARK: the parts
 
     /// c·N·D, plus BPTT over T steps (`passes` of them).
-    mutating func addNetwork(neurons N: Int, model: ModelSpec, steps T: Int, copies: Int, passes: Int = 1,
+    mutating func addNetwork(neurons N: Int, model: ModelSpec, steps T: Int, trials B: Int, copies: Int, passes: Int = 1,
                              neuronsOption: ParameterKey = .neurons) {
-        let D = model.layout.dimension
+        let D = model.layout.dimension, width = model.rank + model.inputs + model.outputs + 2
         add("network vectors", Self.doubles(copies, N, D), [neuronsOption, .rank])
-        let buffers = model.nonlinearity.isLinear ? 2 : 3
-        add("backpropagation through time", Self.doubles(passes, buffers, Self.plus(T, 1), N), [neuronsOption, .steps])
+        // BPTT in latent coordinates: the second half's gradient and the latent states c_t of every trial.
+        add("backpropagation through time", Self.doubles(passes, 2, N, D).map { Self.plus($0, Self.doubles(passes, B, Self.plus(T, 1), width) ?? .max) },
+            [neuronsOption, .steps])
+        if !model.nonlinearity.isLinear {
+            // φ(h_t) of every trial is stored while it fits in `Backpropagation.storedStateBudget`, rebuilt otherwise.
+            let budget = passes * Backpropagation.storedStateBudget
+            add("stored φ(h_t)", min(Self.doubles(passes, B, Self.plus(T, 1), N) ?? .max, budget), [neuronsOption, .steps, .batch])
+        }
     }
 
     /// The reduced dynamics over B trials and the vectors S_0 is measured from.
@@ -114,7 +122,7 @@ public struct MemoryEstimate: Sendable {
             addTheory(neurons: config.neurons, model: config.model, trials: B, steps: config.steps, trialOptions: trialOptions)
         }
         if run != .theory {
-            addNetwork(neurons: config.neurons, model: config.model, steps: config.steps,
+            addNetwork(neurons: config.neurons, model: config.model, steps: config.steps, trials: B,
                        copies: config.optimizer == .adam ? 8 : 6)
         }
         addOverlaps(config.model)
@@ -131,9 +139,9 @@ public struct MemoryEstimate: Sendable {
         if let T = compareSteps {
             let tensors = Self.doubles(8, Self.plus(T, 1), N), lanczos = Self.doubles(150, N)
             add("optimiser comparison", tensors.flatMap { t in lanczos.map { Self.plus(t, $0) } }, [.neurons, .steps])
-            addNetwork(neurons: N, model: model, steps: T, copies: 0)
+            addNetwork(neurons: N, model: model, steps: T, trials: 1, copies: 0)
         }
-        if studentTeacher { addNetwork(neurons: N, model: model, steps: 60, copies: 0) }
+        if studentTeacher { addNetwork(neurons: N, model: model, steps: 60, trials: 2, copies: 0) }
     }
 
     /// A study file: its networks at `initial.neurons` (twins: `networkNeurons`), the
@@ -158,7 +166,7 @@ public struct MemoryEstimate: Sendable {
         if runners.theory || spec.kind == .twins {
             addTheory(neurons: spec.start.size, model: model, trials: B, steps: T, trialOptions: [.batch])
         }
-        if network { addNetwork(neurons: N, model: model, steps: T, copies: copies, passes: passes, neuronsOption: neuronsOption) }
+        if network { addNetwork(neurons: N, model: model, steps: T, trials: B, copies: copies, passes: passes, neuronsOption: neuronsOption) }
         addOverlaps(model)
         addBatches(model: model, trials: B, steps: T, fresh: fresh, learners: runners == .both ? 2 : 1, trialOptions: [.batch])
     }

@@ -1,0 +1,135 @@
+// epoch-timer: times training epochs of one named problem in-process and prints the
+// median seconds per epoch, for the peer comparison (Benchmarks/peers/) and for
+// whole-process measurements (/usr/bin/time -v). The problems are those of the
+// performance table in the README; Benchmarks/peers/jax_epochs.py builds the same ones.
+//
+//   epoch-timer PROBLEM [--neurons N] [--trials B] [--steps T] [--epochs E] [--warmup W]
+//               [--threads 1|2] [--storage automatic|stored|recomputed] [--dump DIRECTORY]
+//
+// --dump writes the problem (meta.json; x, target, mask and the initial P or S as raw
+// little-endian float64) for the JAX reference to load, then exits without timing.
+//
+// PROBLEM: theory-linear (filter, T = 400), theory-erf (flip-flop, erf, B = 128, T = 400),
+// network-linear (filter, T = 400), network-tanh / network-erf (flip-flop, B = 10, T = 800).
+import Foundation
+import GramFlowCore
+import GramFlowNumerics
+import NetworkSimulation
+import OverlapTheory
+
+struct Options {
+    var problem = ""
+    var neurons = 500, trials = 0, steps = 0, epochs = 20, warmup = 2, threads = 0
+    var storage = Backpropagation.StateStorage.automatic
+    var dump = ""
+}
+
+func parse() -> Options {
+    var o = Options()
+    var args = CommandLine.arguments.dropFirst()
+    guard let first = args.popFirst() else { usage() }
+    o.problem = first
+    while let flag = args.popFirst() {
+        guard let value = args.popFirst() else { usage() }
+        if flag == "--dump" { o.dump = value; continue }
+        if flag == "--storage" {
+            switch value {
+            case "stored": o.storage = .stored
+            case "recomputed": o.storage = .recomputed
+            case "automatic": o.storage = .automatic
+            default: usage()
+            }
+            continue
+        }
+        guard let n = Int(value) else { usage() }
+        switch flag {
+        case "--threads": o.threads = n
+        case "--neurons": o.neurons = n
+        case "--trials": o.trials = n
+        case "--steps": o.steps = n
+        case "--epochs": o.epochs = n
+        case "--warmup": o.warmup = n
+        default: usage()
+        }
+    }
+    return o
+}
+
+func usage() -> Never {
+    FileHandle.standardError.write(Data("""
+        usage: epoch-timer theory-linear|theory-erf|network-linear|network-tanh|network-erf \
+        [--neurons N] [--trials B] [--steps T] [--epochs E] [--warmup W] [--threads 1|2] \
+        [--storage automatic|stored|recomputed] [--dump DIRECTORY]\n
+        """.utf8))
+    exit(2)
+}
+
+/// Seconds of each of `epochs` calls of `epoch` after `warmup` uncounted ones.
+func time(epochs: Int, warmup: Int, _ epoch: () -> Void) -> [Double] {
+    for _ in 0..<warmup { epoch() }
+    return (0..<epochs).map { _ in
+        let start = DispatchTime.now().uptimeNanoseconds
+        epoch()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    }
+}
+
+let o = parse()
+let linear = o.problem.hasSuffix("linear")
+let phi: Nonlinearity = o.problem.hasSuffix("tanh") ? .tanh : o.problem.hasSuffix("erf") ? .erf : .linear
+let dt = linear ? 0.05 : (o.problem == "theory-erf" ? 0.05 : 0.025)
+let steps = o.steps > 0 ? o.steps : (linear || o.problem == "theory-erf" ? 400 : 800)
+let trials = o.trials > 0 ? o.trials : (o.problem == "theory-erf" ? 128 : 10)
+let spec = ModelSpec(rank: 1, dt: dt, nonlinearity: phi)
+let batch = linear ? FilterTask().batch(steps: steps, dt: dt, random: RandomSource(seed: 0))
+                   : FlipFlopTask(trials: trials).batch(steps: steps, dt: dt, random: RandomSource(seed: 0))
+let eta = linear ? 5e-3 : 5e-2
+/// Writes the problem for Benchmarks/peers/jax_epochs.py and exits.
+func dump(to directory: String, initial: Matrix, name: String) -> Never {
+    let url = URL(fileURLWithPath: directory)
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    func write(_ values: [Double], _ file: String) {
+        try! values.withUnsafeBytes { Data($0) }.write(to: url.appendingPathComponent(file))
+    }
+    write(batch.x, "x.f64"); write(batch.target, "target.f64"); write(batch.mask, "mask.f64")
+    write(initial.storage, name + ".f64")
+    let meta = """
+        {"problem": "\(o.problem)", "nonlinearity": "\(phi.rawValue)", "neurons": \(o.neurons), \
+        "trials": \(batch.trials), "steps": \(batch.steps), "inputs": \(spec.inputs), "rank": \(spec.rank), \
+        "outputs": \(spec.outputs), "dt": \(spec.dt), "alpha": \(spec.alpha), "eta": \(eta), \
+        "initial": "\(name).f64", "rows": \(initial.rows), "cols": \(initial.cols)}
+        """
+    try! Data(meta.utf8).write(to: url.appendingPathComponent("meta.json"))
+    exit(0)
+}
+
+var seconds: [Double] = []
+var last = 0.0, first: Double? = nil
+
+switch o.problem {
+case "theory-linear", "theory-erf":
+    let loss = try ReducedOverlapLoss(spec: spec, batch: batch)
+    var S = LowRankNetwork.gaussian(spec: spec, neurons: 500, random: RandomSource(seed: 1)).overlaps
+    if !o.dump.isEmpty { dump(to: o.dump, initial: S, name: "S") }
+    seconds = time(epochs: o.epochs, warmup: o.warmup) {
+        let (L, G) = loss.lossAndGradient(S)
+        last = L; first = first ?? L
+        S = gradientDescentMap(S: S, G: G, eta: eta)
+    }
+case "network-linear", "network-tanh", "network-erf":
+    var network = LowRankNetwork.gaussian(spec: spec, neurons: o.neurons, random: RandomSource(seed: 1))
+    if !o.dump.isEmpty { dump(to: o.dump, initial: network.parameters, name: "P") }
+    let pass = Backpropagation(spec: spec, neurons: o.neurons, steps: batch.steps, storage: o.storage)
+    if o.threads > 0 { pass.threads = o.threads }
+    var gradient: Matrix? = Matrix(rows: o.neurons, cols: spec.layout.dimension)
+    seconds = time(epochs: o.epochs, warmup: o.warmup) {
+        last = pass.evaluate(network, batch: batch, gradient: &gradient)
+        first = first ?? last
+        NetworkLearner.gradientStep(&network, gradient: gradient!, eta: eta)
+    }
+default: usage()
+}
+let sorted = seconds.sorted()
+let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+                                   : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+print("\(o.problem) median_seconds_per_epoch \(median) min \(sorted.first ?? .nan) epochs \(seconds.count) first_loss \(first ?? .nan) last_loss \(last)")
