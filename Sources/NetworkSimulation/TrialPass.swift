@@ -111,6 +111,13 @@ final class TrialPass {
             while first < N {
                 let n = min(Self.blockSize, N - first)
                 for b in 0..<G {
+                    if linear && width == 2 && RO == 2 {
+                        // ψ = h: rebuild h and reduce Vᵀh, Zᵀh in one loop over the rows.
+                        let c = current + b * width, out = sums + b * RO
+                        let (sv, sz) = rebuildAndProject(p + first * D, stride: D, c[0], c[1], count: n)
+                        out[0] += sv; out[1] += sz
+                        continue
+                    }
                     let hb = h + b * Self.blockSize
                     rebuild(p, current + b * width, first: first, count: n, into: hb)
                     let v: UnsafeMutablePointer<Double>
@@ -259,4 +266,28 @@ private func columnDot(_ column: UnsafePointer<Double>, stride: Int, _ x: Unsafe
     }
     while i < n { s0 += c[0] * x[i]; c += stride; i += 1 }
     return (s0 + s1) + (s2 + s3)
+}
+
+/// For rows (m_i, u_i, v_i, z_i, …) of stride `stride`: h_i = m_i c₀ + u_i c₁ (as `rebuild`
+/// computes it) and (Σ_i v_i h_i, Σ_i z_i h_i), with four partial sums each in the order
+/// of `columnDot`, i < n.
+@inline(__always)
+private func rebuildAndProject(_ rows: UnsafePointer<Double>, stride: Int, _ c0: Double, _ c1: Double,
+                               count n: Int) -> (Double, Double) {
+    var v0 = 0.0, v1 = 0.0, v2 = 0.0, v3 = 0.0, z0 = 0.0, z1 = 0.0, z2 = 0.0, z3 = 0.0
+    var r = rows, i = 0
+    while i + 4 <= n {
+        let r1 = r + stride, r2 = r + 2 * stride, r3 = r + 3 * stride
+        let h0 = r[0] * c0 + r[1] * c1, h1 = r1[0] * c0 + r1[1] * c1
+        let h2 = r2[0] * c0 + r2[1] * c1, h3 = r3[0] * c0 + r3[1] * c1
+        v0 += r[2] * h0; v1 += r1[2] * h1; v2 += r2[2] * h2; v3 += r3[2] * h3
+        z0 += r[3] * h0; z1 += r1[3] * h1; z2 += r2[3] * h2; z3 += r3[3] * h3
+        r += 4 * stride; i += 4
+    }
+    while i < n {
+        let h0 = r[0] * c0 + r[1] * c1
+        v0 += r[2] * h0; z0 += r[3] * h0
+        r += stride; i += 1
+    }
+    return ((v0 + v1) + (v2 + v3), (z0 + z1) + (z2 + z3))
 }
