@@ -64,14 +64,19 @@ func usage() -> Never {
     exit(2)
 }
 
-/// Seconds of each of `epochs` calls of `epoch` after `warmup` uncounted ones.
-func time(epochs: Int, warmup: Int, _ epoch: () -> Void) -> [Double] {
-    for _ in 0..<warmup { epoch() }
-    return (0..<epochs).map { _ in
-        let start = DispatchTime.now().uptimeNanoseconds
-        epoch()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    }
+/// Seconds of `epochs` epochs of the training engine after `warmup` uncounted ones, and the first
+/// and last losses: an observer stamps every epoch, so the time between two stamps is one
+/// epoch's step and the next evaluation (loss and gradient), as a run spends it.
+func time<L: Learner>(_ learner: inout L, from initial: L.State, epochs: Int, warmup: Int) -> (seconds: [Double], first: Double, last: Double) {
+    var stamps: [UInt64] = [], losses: [Double] = []
+    let problem = LearningProblem(model: spec, initial: initial, batches: { _ in batch })
+    // One epoch more than timed: the engine's last evaluation has no gradient to compute.
+    _ = try! train(problem, with: &learner, schedule: TrainingSchedule(epochs: warmup + epochs + 1, learningRate: eta),
+                   observers: [.rows { _, loss, _ in stamps.append(DispatchTime.now().uptimeNanoseconds); losses.append(loss) }])
+    let counted = Array(stamps.dropFirst(warmup).prefix(epochs + 1))
+    let seconds = zip(counted, counted.dropFirst()).map { Double($1 - $0) * 1e-9 }
+    // The last loss of the warmup + epochs evaluations a timed loop makes, L(S_{W+E−1}).
+    return (seconds, losses.first ?? .nan, losses.indices.contains(warmup + epochs - 1) ? losses[warmup + epochs - 1] : .nan)
 }
 
 let o = parse()
@@ -103,33 +108,22 @@ func dump(to directory: String, initial: Matrix, name: String) -> Never {
     exit(0)
 }
 
-var seconds: [Double] = []
-var last = 0.0, first: Double? = nil
-
+let timing: (seconds: [Double], first: Double, last: Double)
 switch o.problem {
 case "theory-linear", "theory-erf":
-    let loss = try ReducedOverlapLoss(spec: spec, batch: batch)
-    var S = LowRankNetwork.gaussian(spec: spec, neurons: 500, random: RandomSource(seed: 1)).overlaps
+    let S = LowRankNetwork.gaussian(spec: spec, neurons: 500, random: RandomSource(seed: 1)).overlaps
     if !o.dump.isEmpty { dump(to: o.dump, initial: S, name: "S") }
-    seconds = time(epochs: o.epochs, warmup: o.warmup) {
-        let (L, G) = loss.lossAndGradient(S)
-        last = L; first = first ?? L
-        S = gradientDescentMap(S: S, G: G, eta: eta)
-    }
+    var learner = TheoryLearner(spec: spec)
+    timing = time(&learner, from: S, epochs: o.epochs, warmup: o.warmup)
 case "network-linear", "network-tanh", "network-erf":
-    var network = LowRankNetwork.gaussian(spec: spec, neurons: o.neurons, random: RandomSource(seed: 1))
+    let network = LowRankNetwork.gaussian(spec: spec, neurons: o.neurons, random: RandomSource(seed: 1))
     if !o.dump.isEmpty { dump(to: o.dump, initial: network.parameters, name: "P") }
-    let pass = Backpropagation(spec: spec, neurons: o.neurons, steps: batch.steps, storage: o.storage)
-    if o.threads > 0 { pass.threads = o.threads }
-    var gradient: Matrix? = Matrix(rows: o.neurons, cols: spec.layout.dimension)
-    seconds = time(epochs: o.epochs, warmup: o.warmup) {
-        last = pass.evaluate(network, batch: batch, gradient: &gradient)
-        first = first ?? last
-        NetworkLearner.gradientStep(&network, gradient: gradient!, eta: eta)
-    }
+    var learner = NetworkLearner(threads: o.threads > 0 ? o.threads : nil, storage: o.storage)
+    timing = time(&learner, from: network, epochs: o.epochs, warmup: o.warmup)
 default: usage()
 }
+let seconds = timing.seconds, first = timing.first, last = timing.last
 let sorted = seconds.sorted()
 let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2]
                                    : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
-print("\(o.problem) median_seconds_per_epoch \(median) min \(sorted.first ?? .nan) epochs \(seconds.count) first_loss \(first ?? .nan) last_loss \(last)")
+print("\(o.problem) median_seconds_per_epoch \(median) min \(sorted.first ?? .nan) epochs \(seconds.count) first_loss \(first) last_loss \(last)")

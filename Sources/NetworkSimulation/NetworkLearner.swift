@@ -13,17 +13,23 @@ import GramFlowNumerics
 /// gradient and Adam's moments are kept across epochs.
 public struct NetworkLearner: Learner {
     public let optimizer: Optimizer
+    /// BPTT's threads (nil: `Backpropagation`'s default) and whether it stores φ(h_t).
+    public let threads: Int?
+    public let storage: Backpropagation.StateStorage
     public var side: String { "network" }
 
     private var pass: Backpropagation?
     private var gradient: Matrix?
     private var adam: AdamState?
 
-    public init(optimizer: Optimizer = .gd) { self.optimizer = optimizer }
+    public init(optimizer: Optimizer = .gd, threads: Int? = nil, storage: Backpropagation.StateStorage = .automatic) {
+        self.optimizer = optimizer; self.threads = threads; self.storage = storage
+    }
 
     public mutating func evaluate(_ network: LowRankNetwork, batch: TaskBatch, forStep: Bool) throws -> Double {
         if pass?.steps != batch.steps {
-            pass = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps)
+            pass = Backpropagation(spec: network.spec, neurons: network.neurons, steps: batch.steps, storage: storage)
+            if let threads { pass!.threads = threads }
         }
         guard forStep else {
             var none: Matrix? = nil
