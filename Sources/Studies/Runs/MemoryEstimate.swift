@@ -13,7 +13,7 @@ import NetworkSimulation
 ///                                     checkpoint encodes P), equivalence 16 (three networks, two learners)
 ///                  2·N·D + B·(T+1)·(R+K+O+2)  BPTT in latent coordinates: the second half's gradient, c_t
 ///                  min(B·(T+1)·N, 2²⁷)  φ(h_t) stored for nonlinear φ while it fits in 1 GiB (a pass)
-///     theory       B·(T+1)·(P+2)      the latent trajectory c_t and its gains F, F'
+///     theory       B·(T+1)·(P+4)      the latent trajectory c_t, its gains F, F′ and the adjoint workspace
 ///                  + 2·N·D            the Gaussian vectors S_0 is measured from
 ///     overlaps     20·D²              S, G, the map's products, tr(Mᵏ), the measured Gram matrix
 ///     batches      b·B·T·(K+2O)       inputs, targets, masks; b = 1, or 3 when a fresh batch is
@@ -22,7 +22,7 @@ import NetworkSimulation
 ///                                     copy, workspace and eigenvectors
 ///     comparison   8·(T+1)·N + 150·N  bifurcation compare-optimizers: the KPFlow tensors, 40 Lanczos vectors
 ///
-/// plus 64 MB for the process itself (runtime, OpenBLAS buffers, allocator slack). Parts that run one after the
+/// plus 48 MiB for the process itself (runtime, OpenBLAS buffers, allocator slack). Parts that run one after the
 /// other are added all the same, so the sum is an upper-ish bound: `MemoryEstimateTests`
 /// measures it at 1–2 × the peak resident set. Per-epoch records are not counted.
 public struct MemoryEstimate: Sendable {
@@ -35,7 +35,7 @@ public struct MemoryEstimate: Sendable {
     public private(set) var parts: [Part] = []
 
     /// The process itself.
-    public static let baseline = 64 << 20
+    public static let baseline = 48 << 20
 
     /// The total in bytes, or nil when it does not fit in an Int.
     public var bytes: Int? {
@@ -95,7 +95,7 @@ public struct MemoryEstimate: Sendable {
 
     /// The reduced dynamics over B trials and the vectors S_0 is measured from.
     mutating func addTheory(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, trialOptions: [ParameterKey]) {
-        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), Self.plus(Self.plus(model.rank, model.inputs), 2)), trialOptions + [.steps])
+        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), Self.plus(Self.plus(model.rank, model.inputs), 4)), trialOptions + [.steps])
         add("initial vectors", Self.doubles(2, N, model.layout.dimension), [.neurons, .rank])
     }
 

@@ -62,10 +62,17 @@ public struct RunManifest: Codable, Sendable {
         invariants = InvariantReport(start: trajectory.initialInvariants, end: trajectory.finalInvariants,
                                      maxRelativeDrift: trajectory.maxRelativeInvariantDrift, expectation: expectation)
         seconds = result.seconds
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        peakResidentMegabytes = Double(usage.ru_maxrss) / 1024  // ru_maxrss is in KiB on Linux
+        peakResidentMegabytes = Self.peakResidentMegabytes()
     }
 
     public var json: String { encodeJSON(self) }
+
+    /// VmHWM of /proc/self/status: the high-water mark of this process's memory since its exec
+    /// (getrusage's ru_maxrss would include the memory of a parent that spawned it by vfork).
+    static func peakResidentMegabytes() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kB = line.split(separator: " ").dropFirst().first.flatMap({ Double($0) }) else { return .nan }
+        return kB / 1024
+    }
 }
