@@ -93,7 +93,13 @@ public struct ClaimsFile: Codable, Sendable {
                       let record = try? JSONDecoder().decode(ClaimsRecord.self, from: data) else {
                     throw Problem(description: "cannot read the claims \(url.path) a report writes; run the validation first")
                 }
-                return record.claims
+                // Named by the run they come from, so two runs of one study stay apart in the folder's table.
+                let run = URL(fileURLWithPath: include).deletingLastPathComponent().relativePath
+                return record.claims.map { claim in
+                    var named = claim
+                    if !run.isEmpty && run != "." { named.claim = "[\(run)] " + claim.claim }
+                    return named
+                }
             }
             guard let claim = entry.claim, let kind = entry.kind, let file = entry.file, let key = entry.key,
                   let criterion = entry.criterion else {
