@@ -15,17 +15,17 @@ public struct ContextIntegrationTask: Task {
     public var coherences: [Double]
     /// σ, the standard deviation of the per-step stimulus noise.
     public var noise: Double
-    public var fixation: Double, stimulus: Double, delay: Double, response: Double
+    public var epochs: ResponseEpochs
 
     public init(trials: Int = 10, coherences: [Double] = [-16, -8, -2, 2, 8, 16], noise: Double = 0.05,
                 fixation: Double = 1, stimulus: Double = 9, delay: Double = 1, response: Double = 9) {
         self.trials = trials; self.coherences = coherences; self.noise = noise
-        self.fixation = fixation; self.stimulus = stimulus; self.delay = delay; self.response = response
+        epochs = ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
     }
 
     /// The shortest trial whose loss can change: the first response readout (as for `DecisionTask`).
     public func minimumSteps(dt: Double) -> Int {
-        ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response).minimumSteps(dt: dt)
+        epochs.minimumSteps(dt: dt)
     }
 
     public var name: String { "context" }
@@ -34,7 +34,6 @@ public struct ContextIntegrationTask: Task {
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 4, outputs: 1)
-        let epochs = ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
         func coherence() -> Double { coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))] }
         for b in 0..<trials {
             let cA = coherence(), cB = coherence()

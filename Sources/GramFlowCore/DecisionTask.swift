@@ -13,27 +13,22 @@ public struct DecisionTask: Task {
     public var coherences: [Double]
     /// σ, the standard deviation of the per-step input noise.
     public var noise: Double
-    public var fixation: Double, stimulus: Double, delay: Double, response: Double
+    public var epochs: ResponseEpochs
 
     public init(trials: Int = 10, coherences: [Double] = [-16, -8, -2, 2, 8, 16], noise: Double = 0.05,
                 fixation: Double = 1, stimulus: Double = 9, delay: Double = 1, response: Double = 9) {
         self.trials = trials; self.coherences = coherences; self.noise = noise
-        self.fixation = fixation; self.stimulus = stimulus; self.delay = delay; self.response = response
+        epochs = ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
     }
 
     public var name: String { "decision" }
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
-    public var epochs: ResponseEpochs {
-        ResponseEpochs(fixation: fixation, stimulus: stimulus, delay: delay, response: response)
-    }
-
     public func minimumSteps(dt: Double) -> Int { epochs.minimumSteps(dt: dt) }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
-        let epochs = self.epochs
         for b in 0..<trials {
             let c = coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))]
             for t in 0..<steps {

@@ -6,17 +6,9 @@ import TestSupport
 
 /// BPTT gradients against central finite differences of the network loss.
 final class BackpropagationTests: XCTestCase {
-    private func randomBatch(_ spec: ModelSpec, trials: Int, steps: Int, seed: UInt64) -> TaskBatch {
-        let random = RandomSource(seed: seed)
-        var batch = TaskBatch(trials: trials, steps: steps, inputs: spec.inputs, outputs: spec.outputs)
-        for i in batch.x.indices { batch.x[i] = random.gaussian() }
-        for i in batch.target.indices { batch.target[i] = random.gaussian(); batch.mask[i] = random.uniform() < 0.8 ? 1 : 0 }
-        return batch
-    }
-
     private func check(_ spec: ModelSpec) {
         let N = 12
-        let batch = randomBatch(spec, trials: 2, steps: 25, seed: 4)
+        let batch = randomBatch(trials: 2, steps: 25, inputs: spec.inputs, outputs: spec.outputs, seed: 4)
         let network = LowRankNetwork.gaussian(spec: spec, neurons: N, random: RandomSource(seed: 6))
         let pass = Backpropagation(spec: spec, neurons: N, steps: batch.steps)
         var gradient: Matrix? = Matrix(rows: N, cols: spec.layout.dimension)

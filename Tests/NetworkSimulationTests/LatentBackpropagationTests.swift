@@ -8,14 +8,6 @@ import TestSupport
 /// replaced (`ReferenceBackpropagation`: h_t by the Euler recursion, libm's φ, BLAS sums);
 /// stored against rebuilt states, and one thread against two, bit for bit.
 final class LatentBackpropagationTests: XCTestCase {
-    private func randomBatch(_ spec: ModelSpec, trials: Int, steps: Int, seed: UInt64) -> TaskBatch {
-        let random = RandomSource(seed: seed)
-        var batch = TaskBatch(trials: trials, steps: steps, inputs: spec.inputs, outputs: spec.outputs)
-        for i in batch.x.indices { batch.x[i] = random.gaussian() }
-        for i in batch.target.indices { batch.target[i] = random.gaussian(); batch.mask[i] = random.uniform() < 0.8 ? 1 : 0 }
-        return batch
-    }
-
     private func gradient(_ pass: Backpropagation, _ network: LowRankNetwork, _ batch: TaskBatch) -> (Double, Matrix) {
         var g: Matrix? = Matrix(rows: network.neurons, cols: network.spec.layout.dimension)
         let loss = pass.evaluate(network, batch: batch, gradient: &g)
@@ -30,7 +22,7 @@ final class LatentBackpropagationTests: XCTestCase {
         for phi in Nonlinearity.allCases { for (K, R, O) in shapes {
             let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
             let N = 300  // more than one block of neurons
-            let batch = randomBatch(spec, trials: 3, steps: 40, seed: 11)
+            let batch = randomBatch(trials: 3, steps: 40, inputs: spec.inputs, outputs: spec.outputs, seed: 11)
             let network = LowRankNetwork.gaussian(spec: spec, neurons: N, random: RandomSource(seed: 12))
             var expected: Matrix? = Matrix(rows: N, cols: spec.layout.dimension)
             let expectedLoss = ReferenceBackpropagation(spec: spec, neurons: N, steps: batch.steps)
@@ -50,7 +42,7 @@ final class LatentBackpropagationTests: XCTestCase {
     func testStoredAndRecomputedStatesAgreeExactly() {
         for phi in Nonlinearity.allCases {
             let spec = ModelSpec(inputs: 2, rank: 2, outputs: 1, dt: 0.1, nonlinearity: phi)
-            let batch = randomBatch(spec, trials: 3, steps: 30, seed: 3)
+            let batch = randomBatch(trials: 3, steps: 30, inputs: spec.inputs, outputs: spec.outputs, seed: 3)
             let network = LowRankNetwork.gaussian(spec: spec, neurons: 270, random: RandomSource(seed: 4))
             let stored = gradient(Backpropagation(spec: spec, neurons: 270, steps: 30, storage: .stored), network, batch)
             let rebuilt = gradient(Backpropagation(spec: spec, neurons: 270, steps: 30, storage: .recomputed), network, batch)
@@ -63,7 +55,7 @@ final class LatentBackpropagationTests: XCTestCase {
     func testTwoThreadsAgreeExactlyWithOne() {
         for phi in [Nonlinearity.linear, .tanh, .erf] { for (K, R, O) in [(1, 1, 1), (2, 2, 1)] {
             let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
-            let batch = randomBatch(spec, trials: 5, steps: 60, seed: 5)  // B·T·N = 3·10^5: two threads start
+            let batch = randomBatch(trials: 5, steps: 60, inputs: spec.inputs, outputs: spec.outputs, seed: 5)  // B·T·N = 3·10^5: two threads start
             let network = LowRankNetwork.gaussian(spec: spec, neurons: 1000, random: RandomSource(seed: 6))
             let one = Backpropagation(spec: spec, neurons: 1000, steps: 60)
             one.threads = 1
