@@ -41,11 +41,10 @@ struct ValidateCommand: ParsableCommand {
         if isSweep { return try runSweep(config, path: path) }
         try withOutputFolder(path) { folder in
             let every = options.recordEvery
-            let (theoryResult, simulated) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
+            let (theoryResult, simulated, initial) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
                                                           network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
                                                           progress: !options.output.quiet, snapshots: try options.dataOptions.snapshots(in: folder))
             let vectors = try options.dataOptions.saveFinalVectors(simulated, into: folder)
-            let initial = try InitialState.network(config)
             let traces = try writeOutputTraces(config, into: folder, theory: (initial.overlaps, finalOverlaps(theoryResult)),
                                                network: (initial, simulated.network ?? initial))
             let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,

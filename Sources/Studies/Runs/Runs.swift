@@ -55,10 +55,12 @@ public enum Runs {
     /// A validation: the network and the theory, the theory started from the network's
     /// measured initial overlaps, so that only the dynamics can separate them.
     public static func both(_ config: RunConfiguration, theory theoryRecording: Recording, network networkRecording: Recording,
-                            progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> (theory: RunResult, network: RunResult) {
+                            progress: Bool = true, snapshots: VectorSnapshots? = nil)
+        throws -> (theory: RunResult, network: RunResult, initial: LowRankNetwork) {
         let initial = try InitialState.network(config)
         return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress),
-                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots))
+                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots),
+                initial)
     }
 
     /// Trains with the engine, streaming the record and showing progress as observers.

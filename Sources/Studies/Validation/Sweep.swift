@@ -54,7 +54,7 @@ public enum Sweep {
     public static func point(_ config: RunConfiguration, work: URL) throws -> SweepPoint {
         defer { try? FileManager.default.removeItem(at: work) }
         let theoryFile = work.appendingPathComponent("theory.csv"), networkFile = work.appendingPathComponent("network.csv")
-        let (theory, simulated) = try Runs.both(config, theory: Recording(file: theoryFile), network: Recording(file: networkFile),
+        let (theory, simulated, _) = try Runs.both(config, theory: Recording(file: theoryFile), network: Recording(file: networkFile),
                                                 progress: false)
         let deviation = try TrajectoryDeviation(theoryFile, networkFile)
         return SweepPoint(neurons: config.neurons, learningRate: config.learningRate, seed: config.seed,
