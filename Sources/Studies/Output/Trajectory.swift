@@ -16,8 +16,7 @@ public final class TrajectoryRecorder {
     public let every: Int
     private let file: StreamingFile?
     private var summary: TrajectorySummary
-    /// The latest row, written once the next one shows it was not the last (or at `finish`).
-    private var pending: (epoch: Int, text: String)?
+    private var finished = false
     private var writeError: Error?
 
     /// - Parameters:
@@ -43,19 +42,19 @@ public final class TrajectoryRecorder {
     }
 
     public func append(epoch: Int, loss: Double, S: Matrix) {
+        // The previous epoch was not the last: write its row if it is one of every K-th.
+        if let previous = summary.lastEpoch, previous % every == 0 { emitLast() }
         let overlaps = layout.overlapPairs.map { S[$0.0, $0.1] }
         summary.observe(epoch: epoch, loss: loss, overlaps: overlaps,
                         invariants: ConservedQuantities.traces(S, layout: layout),
                         scales: summary.lastEpoch == nil ? ConservedQuantities.scales(S) : nil)
-        guard file != nil else { return }
-        if let pending, pending.epoch % every == 0 { emit(pending.text) }
-        pending = (epoch, "\(epoch)," + Self.row([loss] + overlaps))
     }
 
-    private func emit(_ text: String) {
-        guard writeError == nil, let file else { return }
+    /// Writes the row of the last epoch observed (the summary holds it: rows are formatted only when written).
+    private func emitLast() {
+        guard writeError == nil, let file, let epoch = summary.lastEpoch, let loss = summary.finalLoss else { return }
         do {
-            try file.write(text)
+            try file.write("\(epoch)," + Self.row([loss] + summary.finalOverlaps))
             summary.rows += 1
         } catch { writeError = error }
     }
@@ -63,8 +62,8 @@ public final class TrajectoryRecorder {
     /// Writes the last row, closes the file and returns the summary.
     /// - Throws: the first write error of the run.
     public func finish() throws -> TrajectorySummary {
-        if let pending { emit(pending.text) }
-        pending = nil
+        if summary.lastEpoch != nil && !finished { emitLast() }
+        finished = true
         if let writeError { throw writeError }
         try file?.close()
         return summary
