@@ -34,10 +34,11 @@ public enum Runs {
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
-    /// `snapshots`, if given, receives the network at its epochs (`--save-vectors-every`).
+    /// `snapshots`, if given, receives the network at its epochs (`--save-vectors-every`);
+    /// `threads` sets BPTT's threads (nil: its default).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
-                               progress: Bool = true, snapshots: VectorSnapshots? = nil) throws -> RunResult {
-        var learner = NetworkLearner(optimizer: config.optimizer)
+                               progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil) throws -> RunResult {
+        var learner = NetworkLearner(optimizer: config.optimizer, threads: threads)
         let snapshot = snapshots.map { s in TrainingObserver<LowRankNetwork> { record, _ in s.observe(epoch: record.epoch, network: record.state) } }
         var (result, network) = try record(config, problem(config, initial: initial), &learner, recording,
                                            label: "network N=\(initial.neurons)", progress: progress, also: snapshot.map { [$0] } ?? [])
@@ -55,11 +56,12 @@ public enum Runs {
     /// A validation: the network and the theory, the theory started from the network's
     /// measured initial overlaps, so that only the dynamics can separate them.
     public static func both(_ config: RunConfiguration, theory theoryRecording: Recording, network networkRecording: Recording,
-                            progress: Bool = true, snapshots: VectorSnapshots? = nil)
+                            progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil)
         throws -> (theory: RunResult, network: RunResult, initial: LowRankNetwork) {
         let initial = try InitialState.network(config)
         return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress),
-                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots),
+                try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots,
+                            threads: threads),
                 initial)
     }
 

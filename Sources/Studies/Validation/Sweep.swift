@@ -54,8 +54,9 @@ public enum Sweep {
     public static func point(_ config: RunConfiguration, work: URL) throws -> SweepPoint {
         defer { try? FileManager.default.removeItem(at: work) }
         let theoryFile = work.appendingPathComponent("theory.csv"), networkFile = work.appendingPathComponent("network.csv")
+        // Points already run two at a time (one per core): each network's BPTT takes one thread.
         let (theory, simulated, _) = try Runs.both(config, theory: Recording(file: theoryFile), network: Recording(file: networkFile),
-                                                progress: false)
+                                                   progress: false, threads: 1)
         let deviation = try TrajectoryDeviation(theoryFile, networkFile)
         return SweepPoint(neurons: config.neurons, learningRate: config.learningRate, seed: config.seed,
                           optimizer: config.optimizer, maxOverlapDeviation: deviation.maxOverlap,
