@@ -40,6 +40,22 @@ public struct StateSpaceNTK {
     public func parameterGram(_ v: [Double]) -> [Double] {
         flatten(operators.sensitivityTranspose(operators.sensitivity(direction(v))))
     }
+}
+
+/// The low-rank network's operators on flat vectors of its moving parameters
+/// (M, U, V; row-major over neurons, then those columns), so every analysis written
+/// for `RecurrentOperators` runs on it.
+extension StateSpaceNTK: RecurrentOperators {
+    public var trials: Int { operators.trajectory.trials }
+    public var steps: Int { operators.trajectory.steps }
+    public var neurons: Int { operators.network.neurons }
+    public func propagate(_ q: [Double]) -> [Double] { operators.propagate(q) }
+    public func propagateAdjoint(_ q: [Double]) -> [Double] { operators.propagateAdjoint(q) }
+    public func parameterJacobian(_ v: [Double]) -> [Double] { operators.parameterJacobian(direction(v)) }
+    public func parameterJacobianTranspose(_ q: [Double]) -> [Double] { flatten(operators.parameterJacobianTranspose(q)) }
+}
+
+extension StateSpaceNTK {
 
     /// Top-k eigenpairs of Θ: eigenvalues (descending), unit state-space eigenvectors and
     /// their residuals ‖Θ u − λ u‖ measured with the state-space product Θ = P K P*.
