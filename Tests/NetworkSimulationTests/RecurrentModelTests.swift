@@ -53,23 +53,9 @@ final class RecurrentModelTests: XCTestCase {
     private func checkFactorisation<M: RecurrentModel>(_ model: M, _ label: String) {
         let batch = randomBatch(trials: 2, steps: 4, inputs: model.inputs, outputs: model.outputs, seed: 22)
         let ops = model.forward(batch)
-        let n = ops.tensorCount, p = model.movingCount
-        var jacobian = Matrix(rows: n, cols: p)
-        for j in 0..<p {
-            let column = centralDifference(step: 1e-5) { t in
-                var moved = model
-                moved.parameters[j] += t
-                return moved.forward(batch).hidden
-            }
-            for row in 0..<n { jacobian[row, j] = column[row] }
-        }
+        let jacobian = trajectoryJacobian(model, batch: batch)
         let reference = jacobian * jacobian.transposed
-        var operatorForm = Matrix(rows: n, cols: n)
-        for col in 0..<n {
-            var e = [Double](repeating: 0, count: n); e[col] = 1
-            let column = ops.ntk(e)
-            for row in 0..<n { operatorForm[row, col] = column[row] }
-        }
+        let operatorForm = denseMatrix(size: ops.tensorCount, ops.ntk)
         XCTAssertGreaterThan(reference.maxAbs, 1e-3)
         assertClose(operatorForm, reference, absolute: 1e-8 * reference.maxAbs, label)
     }

@@ -17,15 +17,7 @@ final class TaskInterferenceTests: XCTestCase {
         // Dense reference: J = ∂h/∂θ by central differences, Θ = J Jᵀ, e_i from the readout.
         let pass = model.forward(batch)
         let n = pass.tensorCount
-        var jacobian = Matrix(rows: n, cols: model.movingCount)
-        for j in 0..<model.movingCount {
-            let column = centralDifference(step: 1e-5) { t in
-                var moved = model
-                moved.parameters[j] += t
-                return moved.forward(batch).hidden
-            }
-            for row in 0..<n { jacobian[row, j] = column[row] }
-        }
+        let jacobian = trajectoryJacobian(model, batch: batch)
         let theta = jacobian * jacobian.transposed
         let errors = TaskInterference.split(RecurrentReadout(model).score(pass, batch: batch).stateError,
                                             partTrials: [2, 2, 2, 2], steps: batch.steps, neurons: model.neurons)
