@@ -6,7 +6,7 @@ import Studies
 
 /// Options shared by every subcommand: the model, the task, training and output.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision, context, custom (--data FILE) or teacher.")
+    @Option(help: "Task: filter, oscillation, filter-noise, flipflop, decision, context, memory-pro, memory-anti, delay-pro, delay-anti (the Pro/Anti tasks, K = 7, O = 3), custom (--data FILE) or teacher.")
     var task: TaskName = .filter
     @OptionGroup var model: ModelOptions
     @Option(parsing: .unconditional, help: "Number of training epochs.")

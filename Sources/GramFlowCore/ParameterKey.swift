@@ -12,6 +12,8 @@ public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     case vectors, saveVectors, saveVectorsEvery
     // Studies.
     case networkNeurons, equivalence
+    // Multi-task runs.
+    case model, trackEvery
     // Output.
     case out, resume
 

@@ -43,3 +43,15 @@ public struct MaskedSquaredError: Sendable {
         return (w * mask * r * r, 2 * w * mask * r)
     }
 }
+
+extension TaskBatch {
+    /// The trials of several batches of one shape (T, K, O), one after the other: a
+    /// multi-task batch whose trials of part j are b = offset_j ..< offset_j + B_j.
+    public init(concatenating parts: [TaskBatch]) {
+        precondition(!parts.isEmpty)
+        let first = parts[0]
+        precondition(parts.allSatisfy { $0.steps == first.steps && $0.inputs == first.inputs && $0.outputs == first.outputs })
+        self.init(trials: parts.reduce(0) { $0 + $1.trials }, steps: first.steps, inputs: first.inputs, outputs: first.outputs)
+        x = parts.flatMap(\.x); target = parts.flatMap(\.target); mask = parts.flatMap(\.mask)
+    }
+}

@@ -7,6 +7,8 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
     case decision
     /// Context-dependent integration: two noisy stimuli, two context cues, one output.
     case context
+    /// The four Pro/Anti tasks of the KPFlow poster (`ProAntiTask`): K = 7, O = 3.
+    case memoryPro = "memory-pro", memoryAnti = "memory-anti", delayPro = "delay-pro", delayAnti = "delay-anti"
     /// The user's own task from a file (`--data FILE.npz`, `TaskData`).
     case custom
     /// A teacher network given by its overlaps (built by the Studies layer, which can run the theory).
@@ -22,6 +24,7 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         case .decision: return [.batch, .noise]
         case .context: return [.batch, .noise]
         case .custom: return [.batch, .data]
+        case .memoryPro, .memoryAnti, .delayPro, .delayAnti: return [.batch]
         case .teacher: return [.batch, .noise, .pulseAmplitude, .teacher]
         }
     }
@@ -32,6 +35,7 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         case .filter, .oscillation: return 1
         case .filterNoise: return 8
         case .flipflop, .decision, .context, .teacher: return 10
+        case .memoryPro, .memoryAnti, .delayPro, .delayAnti: return 8
         case .custom: return 1  // B comes from the data; the memory estimate reads it from the task
         }
     }
@@ -120,6 +124,8 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         case .flipflop: return FlipFlopTask(trials: trials ?? 10, bits: bits ?? 1)
         case .decision: return DecisionTask(trials: trials ?? 10, noise: noise ?? 0.05)
         case .context: return ContextIntegrationTask(trials: trials ?? 10, noise: noise ?? 0.05)
+        case .memoryPro, .memoryAnti, .delayPro, .delayAnti:
+            return ProAntiTask(ProAntiTask.Variant(rawValue: name.rawValue)!, trials: trials ?? 8)
         case .custom:
             let batch = try TaskData.load(data ?? "")
             if let trials, trials > batch.trials {

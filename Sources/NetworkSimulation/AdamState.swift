@@ -14,13 +14,19 @@ struct AdamState {
     }
 
     mutating func step(_ p: inout Matrix, gradient: Matrix, stepSize: Double) {
+        step(&p.storage, gradient: gradient.storage, stepSize: stepSize)
+    }
+
+    /// The step on a flat parameter vector (the dense and gated models).
+    mutating func step(_ p: inout [Double], gradient: [Double], stepSize: Double) {
+        precondition(p.count == m.count && gradient.count == m.count)
         t += 1
         let c1 = 1 - pow(beta1, Double(t)), c2 = 1 - pow(beta2, Double(t))
-        for i in 0..<p.storage.count {
-            let g = gradient.storage[i]
+        for i in 0..<p.count {
+            let g = gradient[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g
             v[i] = beta2 * v[i] + (1 - beta2) * g * g
-            p.storage[i] -= stepSize * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
+            p[i] -= stepSize * (m[i] / c1) / ((v[i] / c2).squareRoot() + epsilon)
         }
     }
 }

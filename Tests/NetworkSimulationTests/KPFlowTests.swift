@@ -64,12 +64,7 @@ final class KPFlowTests: XCTestCase {
                 for row in 0..<n { jacobian[row, i * moving.count + c] = column[row] }
             } }
             let reference = jacobian * jacobian.transposed
-            var operatorForm = Matrix(rows: n, cols: n)
-            for col in 0..<n {
-                var e = [Double](repeating: 0, count: n); e[col] = 1
-                let column = ops.ntk(e)
-                for row in 0..<n { operatorForm[row, col] = column[row] }
-            }
+            let operatorForm = denseMatrix(size: n, ops.ntk)
             XCTAssertGreaterThan(reference.maxAbs, 1e-3)
             assertClose(operatorForm, reference, absolute: 1e-8 * reference.maxAbs, "\(spec.nonlinearity)")
         }

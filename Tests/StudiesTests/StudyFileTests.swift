@@ -100,6 +100,8 @@ final class StudySchemaAgreementTests: XCTestCase {
         lrRules: [{below: 0.1, divideBy: 2}]
     equivalence: {normU: 2, sigmaMU: 0.5}
     twins: {pairs: 2, seed: 1, offDiagonalScale: 0.3, normRange: [0.5, 2], networkPairs: 1, networkNeurons: 20}
+    multitask: {model: dense, neurons: 8, batch: 2, dt: 0.2, phi: erf, gain: 1.5, epochs: 3, lr: 0.01, optimizer: gd,
+                trackEvery: 2, seeds: [1, 2]}
 
     """
 
@@ -121,7 +123,7 @@ final class StudySchemaAgreementTests: XCTestCase {
         if let list = value as? [Any] { list.forEach { recurse($0, path + "[]") }; return }
         let type = String(describing: Swift.type(of: value))
         if ["StudyModel", "StudyInitial", "StudyPhase", "StudyTaskOptions", "TaskOptions", "LearningRateRule",
-            "EquivalenceSpec", "TwinsSpec"].contains(type) { assertNothingMissing(value, path: path) }
+            "EquivalenceSpec", "TwinsSpec", "MultiTaskConfiguration"].contains(type) { assertNothingMissing(value, path: path) }
     }
 
     /// The keys of a schema node and of the JSON the Codable types write, level by level.

@@ -144,6 +144,19 @@ public struct MemoryEstimate: Sendable {
         if studentTeacher { addNetwork(neurons: N, model: model, steps: 60, trials: 2, copies: 0) }
     }
 
+    /// A multi-task run (one seed at a time): the model's θ with its gradient, Adam's moments
+    /// and the four sub-task gradients (10·|θ|), and the pass of the 4B trials with the
+    /// operators' work tensors (h, four GRU gains, the state error, its four sub-task copies,
+    /// P* and its carry: 12·4B·(T+1)·N).
+    public init(multiTask config: MultiTaskConfiguration) {
+        let N = config.neurons, K = 7, O = 3, B = 4 * config.trialsPerTask, T = config.steps
+        let n = Double(N)  // in Double first: N² of an absurd --neurons must not trap
+        let count = config.model == .gru ? 3 * (n * Double(K) + n * n + n) + n + Double(O) * n : n * (n + Double(K + O))
+        let theta = Int(min(count, 1e17))
+        add("parameters", Self.doubles(10, theta), [.neurons])
+        add("pass", Self.doubles(12, B, T + 1, N), [.neurons, .batch, .dt])
+    }
+
     /// A study file: its networks at `initial.neurons` (twins: `networkNeurons`), the
     /// theory and the batches of its largest phase.
     public init(study spec: StudySpec) {
@@ -157,7 +170,7 @@ public struct MemoryEstimate: Sendable {
         var neuronsOption = ParameterKey.neurons, N = spec.start.size, network = runners.network
         var copies = 10, passes = 1
         switch spec.kind {
-        case .phases: break
+        case .phases, .multitask: break
         case .equivalence: copies = 16; passes = 3; network = true
         case .twins:
             network = (spec.twins?.networkPairs ?? 0) > 0

@@ -34,6 +34,9 @@ indirect enum StudySchema: Sendable {
         "equivalence": .fields(["normU": .scalar, "sigmaMU": .scalar]),
         "twins": .fields(["pairs": .scalar, "seed": .scalar, "offDiagonalScale": .scalar, "normRange": .list(.scalar),
                           "networkPairs": .scalar, "networkNeurons": .scalar]),
+        "multitask": .fields(["model": .scalar, "neurons": .scalar, "batch": .scalar, "dt": .scalar, "phi": .scalar,
+                              "gain": .scalar, "epochs": .scalar, "lr": .scalar, "optimizer": .scalar,
+                              "trackEvery": .scalar, "seeds": .list(.scalar)]),
     ])
 
     /// The first key not in the schema, or a node of the wrong shape, as (path, line, message).

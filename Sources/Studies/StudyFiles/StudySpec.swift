@@ -4,7 +4,9 @@ import OverlapTheory
 /// A study file (YAML): the model, the initial state, and phases of training,
 /// each with its task, epochs, learning rate, target noise and learning-rate
 /// rules. `study` picks the protocol: `phases` runs the phases in order,
-/// `equivalence` and `twins` are the built-in protocols of docs/theory.md §8.
+/// `equivalence` and `twins` are the built-in protocols of docs/theory.md §8;
+/// `multitask` trains a dense RNN or a GRU on the four Pro/Anti tasks (its `multitask`
+/// block holds everything: no model, initial state or phases).
 ///
 /// Optional fields are nil when the file leaves them out; the resolved values
 /// (defaults filled in) are the computed properties.
@@ -18,13 +20,38 @@ public struct StudySpec: Codable, Equatable, Sendable {
     public var phases: [StudyPhase]
     public var equivalence: EquivalenceSpec?
     public var twins: TwinsSpec?
+    public var multitask: MultiTaskConfiguration?
+
+    private enum CodingKeys: String, CodingKey {
+        case study, title, model, initial, run, phases, equivalence, twins, multitask
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        study = try c.decodeIfPresent(StudyKind.self, forKey: .study)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        // A multi-task study has no low-rank model and no phases: its block says it all
+        // (`problem()` refuses a model or phases given beside it).
+        let multiTask = study == .multitask
+        model = multiTask ? StudyModel(rank: 1) : try c.decode(StudyModel.self, forKey: .model)
+        phases = multiTask ? [] : try c.decode([StudyPhase].self, forKey: .phases)
+        initial = try c.decodeIfPresent(StudyInitial.self, forKey: .initial)
+        run = try c.decodeIfPresent(StudyRunners.self, forKey: .run)
+        equivalence = try c.decodeIfPresent(EquivalenceSpec.self, forKey: .equivalence)
+        twins = try c.decodeIfPresent(TwinsSpec.self, forKey: .twins)
+        multitask = try c.decodeIfPresent(MultiTaskConfiguration.self, forKey: .multitask)
+        givenKeys = Set(c.allKeys.map(\.stringValue))
+    }
+
+    /// The top-level keys the file gave (a multi-task study checks that it gave no others).
+    var givenKeys: Set<String> = []
 
     public var kind: StudyKind { study ?? .phases }
     public var runners: StudyRunners { run ?? .both }
     public var start: StudyInitial { initial ?? StudyInitial() }
 }
 
-public enum StudyKind: String, Codable, Sendable { case phases, equivalence, twins }
+public enum StudyKind: String, Codable, Sendable { case phases, equivalence, twins, multitask }
 
 public enum StudyRunners: String, Codable, Sendable {
     case theory, network, both

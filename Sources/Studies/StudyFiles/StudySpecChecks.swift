@@ -5,6 +5,7 @@ extension StudySpec {
     /// The first value that cannot be run, as (path in the file, message), or nil.
     /// Each phase is checked as the `RunConfiguration` it becomes.
     public func problem() -> ([String], String)? {
+        if kind == .multitask { return multiTaskProblem() }
         do throws(InputError) { try model.spec.validate() } catch { return (place(of: error.key, phase: 0), error.message) }
         if let steps = model.steps, steps < 1 { return (["model", "steps"], "must be at least 1 (got \(steps))") }
         if start.size < model.spec.layout.dimension {
@@ -56,6 +57,7 @@ extension StudySpec {
         }
         switch kind {
         case .phases: break
+        case .multitask: break  // checked above
         case .equivalence:
             guard let e = equivalence else { return (["equivalence"], "an equivalence study needs normU and sigmaMU") }
             guard model.spec.nonlinearity.isLinear else {
@@ -76,6 +78,21 @@ extension StudySpec {
         return nil
     }
 
+    /// A `study: multitask` file: its block, and nothing of the low-rank studies beside it.
+    private func multiTaskProblem() -> ([String], String)? {
+        if let other = givenKeys.subtracting(["study", "title", "multitask"]).sorted().first {
+            return ([other], "a multitask study takes everything from its multitask block; remove \(other)")
+        }
+        guard let config = multitask else {
+            return (["multitask"], "a multitask study needs a multitask block (model: dense or gru, neurons, epochs, lr, …)")
+        }
+        do throws(InputError) { try config.check() } catch {
+            let names: [ParameterKey: String] = [.trackEvery: "trackEvery", .seed: "seeds"]
+            return (["multitask", names[error.key] ?? error.key.rawValue], error.message)
+        }
+        return nil
+    }
+
     /// Where a parameter lives in a study file: the model, the initial state, phase i's own
     /// keys, or phase i's task options.
     func place(of key: ParameterKey, phase i: Int) -> [String] {
@@ -88,6 +105,7 @@ extension StudySpec {
             return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
         case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []
+        case .model, .trackEvery: return ["multitask", key.rawValue]
         }
     }
 
