@@ -2,7 +2,7 @@
 # `make demo` and `make test` install what is missing on a Debian machine first.
 
 SWIFT        ?= swift
-APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev libsleef-dev gnuplot-nox zlib1g-dev
+APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev libsleef-dev gnuplot-nox zlib1g-dev parallel
 GRAMFLOW     := .build/release/gramflow
 DEMO_OUT     ?= demo-output
 

@@ -133,7 +133,7 @@ final class StudySchemaAgreementTests: XCTestCase {
             for (key, value) in object { if let sub = keys[key] { compare(sub, value, path: path + "." + key) } }
         case .list(let element):
             (json as? [Any] ?? []).forEach { compare(element, $0, path: path + "[]") }
-        case .scalar, .dictionary: break
+        case .scalar, .dictionary, .any: break
         }
     }
 
