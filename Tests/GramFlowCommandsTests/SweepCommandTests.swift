@@ -163,6 +163,46 @@ final class SweepCommandTests: XCTestCase {
         XCTAssert(bad.stderr.contains("has points 1…6 (got 7)"), bad.stderr)
     }
 
+    /// A `sweep: study` point runs its study.yaml as `gramflow study` does: its collected
+    /// numbers are the ones `gramflow study` writes to report.json for the same file (bit for bit).
+    func testStudySweepPointsMatchTheStudyCommand() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        let file = """
+        sweep: study
+        base:
+          model: {rank: 1, steps: 30}
+          initial: {neurons: 40, seed: 2}
+          run: theory
+          phases:
+            - {task: filter, epochs: 20, lr: 0.005}
+            - {task: filter, options: {decay: 0.4}, epochs: 20, lr: 0.005}
+        axes:
+          - key: phases[2].lr
+            values: [0.002, 0.01]
+        collect: ["phaseEnds.theory[2].endLoss", "phaseEnds.theory[1].endLoss"]
+        """
+        try planned(runner, "s", file: file)
+        let run = try runner.run(["sweep", "run", "s", "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try runner.run(["sweep", "collect", "s"]).status, 0)
+        let rows = try read(runner, "s/results/sweep.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(rows.map { $0[1] }, ["0.002", "0.01"])
+        for (i, row) in rows.enumerated() {
+            let study = try runner.run(["study", "s/points/000\(i + 1)/study.yaml", "--out", "study\(i + 1)", "--quiet"])
+            XCTAssertEqual(study.status, 0, study.stderr)
+            // JSONDecoder reads doubles exactly (JSONSerialization on Linux can miss the last digit).
+            struct Report: Decodable { struct End: Decodable { var endLoss: Double }; var phaseEnds: [String: [End]] }
+            let report = try JSONDecoder().decode(Report.self, from: Data(contentsOf: runner.file("study\(i + 1)/report.json")))
+            let ends = try XCTUnwrap(report.phaseEnds["theory"])
+            XCTAssertEqual(Double(row[4]), ends[1].endLoss)
+            XCTAssertEqual(Double(row[5]), ends[0].endLoss)
+        }
+        // The first phase does not depend on the second phase's η; the second does.
+        XCTAssertEqual(rows[0][5], rows[1][5])
+        XCTAssertNotEqual(rows[0][4], rows[1][4])
+    }
+
     /// A bad sweep file exits 64 before anything is written, with FILE:LINE: field: message.
     func testBadSweepFileIsRefusedWithItsLine() throws {
         let runner = try CommandRunner()
