@@ -19,12 +19,17 @@ struct SweepPlanCommand: ParsableCommand {
 
     func validate() throws {
         guard slurmLimit >= 1 else { throw ValidationError("--slurm-limit: must be at least 1 (got \(slurmLimit))") }
+        _ = try load()
         do { try OutputFolder.check(out) } catch { throw ValidationError(usageMessage(error)) }
     }
 
+    /// The checked plan; a bad file exits 64 (checked in `validate()`, so the usage shown is this command's).
+    private func load() throws -> SweepPlan {
+        do { return try SweepFile.load(file) } catch { throw ValidationError(error.description) }
+    }
+
     func run() throws {
-        let plan: SweepPlan
-        do { plan = try SweepFile.load(file) } catch { throw ValidationError(error.description) }
+        let plan = try load()
         try withOutputFolder(out) { folder in
             try plan.write(into: folder.staging, destination: folder.destination, executable: SweepPlan.currentExecutable,
                            slurmLimit: slurmLimit)
