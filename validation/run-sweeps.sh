@@ -23,12 +23,13 @@ if [ -n "$missing" ]; then
 fi
 
 work=$(mktemp -d /tmp/gramflow-sweeps.XXXXXX)
-slurm=$work/slurm
+slurm=$work/cluster
 mkdir -p "$slurm/state" "$slurm/spool"
 cleanup() {
   for f in "$slurm/slurmd.pid" "$slurm/slurmctld.pid"; do
     [ -f "$f" ] && $sudo kill "$(cat "$f")" 2>/dev/null || true
   done
+  sleep 1
   [ -n "${munge_started:-}" ] && $sudo kill "$(cat /run/munge/munged.pid 2>/dev/null)" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -54,14 +55,14 @@ if ! pgrep -x munged >/dev/null; then
   $sudo mkdir -p /run/munge /var/log/munge /var/lib/munge
   $sudo chown munge:munge /etc/munge/munge.key /run/munge /var/log/munge /var/lib/munge
   $sudo chmod 0400 /etc/munge/munge.key
-  $sudo -u munge /usr/sbin/munged
+  if [ -z "$sudo" ]; then runuser -u munge -- /usr/sbin/munged; else sudo -u munge /usr/sbin/munged; fi
   munge_started=1
 fi
 node=$(slurmd -C | head -1)          # NodeName=… CPUs=… RealMemory=… as slurmd sees this machine
-name=$(hostname -s)
+host=$(hostname -s)
 cat > "$slurm/slurm.conf" <<CONF
 ClusterName=gramflow-validation
-SlurmctldHost=$name
+SlurmctldHost=$host
 SlurmUser=root
 AuthType=auth/munge
 StateSaveLocation=$slurm/state
@@ -82,7 +83,7 @@ SelectTypeParameters=CR_Core_Memory
 ReturnToService=2
 MpiDefault=none
 $node State=UNKNOWN
-PartitionName=validation Nodes=$name Default=YES MaxTime=INFINITE State=UP
+PartitionName=validation Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$slurm/slurm.conf
 $sudo env SLURM_CONF="$SLURM_CONF" slurmctld
@@ -102,13 +103,15 @@ for engine in parallel slurm; do
   cmp "$work/local/results/sweep.csv" "$work/$engine/results/sweep.csv" || status="NOT held ($engine differs)"
   cmp "$work/local/results/fits.csv" "$work/$engine/results/fits.csv" || status="NOT held ($engine fits differ)"
 done
-rm -rf "$out/error-vs-N"
-cp -r "$work/local/results" "$out/error-vs-N"
-cp "$work/slurm/slurm.sh" "$out/error-vs-N/slurm.sh"
+name=$(basename "$SWEEP" .yaml)
+rm -rf "${out:?}/$name"
+cp -r "$work/local/results" "$out/$name"
+rm -f "$out/$name/.gramflow-output"   # the folder also holds the script's own files
+cp "$work/slurm/slurm.sh" "$out/$name/slurm.sh"
 cp "$slurm/slurm.conf" "$out/slurm.conf"
 points=$(($(wc -l < "$work/local/results/sweep.csv") - 1))
 logs=$(ls "$work/slurm/slurm-logs" | wc -l)
-cat > "$out/run.txt" <<TXT
+cat > "$out/$name/run.txt" <<TXT
 sweep file: $SWEEP ($points points)
 engines on $(nproc) cores, $JOBS at a time: sweep run ${local_s} s, GNU parallel ${parallel_s} s, Slurm job array ${slurm_s} s (job $job, $logs task logs)
 slurm: $(sbatch --version), single node: $node
@@ -116,6 +119,21 @@ sweep.csv and fits.csv of GNU parallel and Slurm against sweep run: $status
 sha256 of sweep.csv: local $(sha256sum < "$work/local/results/sweep.csv" | cut -c1-16), parallel $(sha256sum < "$work/parallel/results/sweep.csv" | cut -c1-16), slurm $(sha256sum < "$work/slurm/results/sweep.csv" | cut -c1-16)
 $(cat "$work/collect-slurm.txt")
 TXT
-cat "$out/run.txt"
+cat "$out/$name/run.txt"
+# The numbers claims.yaml reads.
+python3 - "$work" "$out/$name/engines.json" <<'PY'
+import csv, json, sys, filecmp
+work, target = sys.argv[1], sys.argv[2]
+same = lambda engine, f: int(filecmp.cmp(f"{work}/local/results/{f}", f"{work}/{engine}/results/{f}", shallow=False))
+rows = list(csv.DictReader(open(f"{work}/slurm/results/sweep.csv")))
+fits = [r for r in csv.DictReader(open(f"{work}/local/results/fits.csv")) if r["metric"] == "maxOverlapDeviation"]
+json.dump({"points": len(rows), "parallelIdentical": same("parallel", "sweep.csv"), "slurmIdentical": same("slurm", "sweep.csv"),
+           "fitsIdentical": same("parallel", "fits.csv") * same("slurm", "fits.csv"),
+           "slurmCompleted": sum(r["status"] == "completed" for r in rows),
+           "overlapExponentMean": float(fits[0]["exponent_mean"]), "overlapExponentSd": float(fits[0]["exponent_sd"])},
+          open(target, "w"), indent=2)
+PY
+cleanup; trap - EXIT
 rm -rf "$work"
+[ "$SWEEP" != examples/sweeps/error-vs-N.yaml ] || "$G" claims "$out/claims.yaml"
 [ "$status" = held ]

@@ -29,14 +29,8 @@ final class SweepFileTests: XCTestCase {
 
     private func expectError(_ text: String, line: Int, field: String, mentions: String,
                              file: StaticString = #filePath, at: UInt = #line) {
-        do {
+        expectFileError(line: line, field: field, mentions: mentions, file: file, at: at) { () throws(StudyFileError) in
             _ = try plan(text)
-            XCTFail("accepted a bad file", file: file, line: at)
-        } catch {
-            XCTAssertEqual(error.file, "s.yaml", file: file, line: at)
-            XCTAssertEqual(error.line, line, "\(error)", file: file, line: at)
-            XCTAssertEqual(error.field, field, "\(error)", file: file, line: at)
-            XCTAssert(error.message.contains(mentions), "\(error)", file: file, line: at)
         }
     }
 
