@@ -18,7 +18,7 @@ public struct SweepPointResult: Codable, Equatable, Sendable {
     /// Why it diverged or failed.
     public var message: String?
     /// Every number the point measured, by name (`maxOverlapDeviation`; a study's report.json flattened,
-    /// `returns.network[1].returnRatio`).
+    /// `returns.network[1].invisibleSinceFirst`).
     public var metrics: [String: Double]
     /// Named texts (a run's `theoryStatus`, `networkStatus`).
     public var labels: [String: String]
