@@ -22,7 +22,7 @@ public enum SweepLocalRun {
         let workers = max(1, min(jobs, pending.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let index = state.next(pending) {
-                let outcome = Result { try SweepPointRun.run(sweep: sweep, index: index) }
+                let outcome = Result { try SweepPointRun.run(sweep: sweep, plan: plan, index: index) }
                 state.record(index, outcome) { done in
                     if case .success(let o) = outcome { report(index, o, done, pending.count) }
                 }

@@ -18,7 +18,11 @@ public enum SweepPointRun {
     }
 
     public static func run(sweep: URL, index: Int) throws -> Outcome {
-        let plan = try SweepPlan.read(from: sweep)
+        try run(sweep: sweep, plan: try SweepPlan.read(from: sweep), index: index)
+    }
+
+    /// Point `index` of `plan` (read once by an engine that runs many points).
+    public static func run(sweep: URL, plan: SweepPlan, index: Int) throws -> Outcome {
         guard index >= 1 && index <= plan.points.count else {
             throw InputError(.out, "point \(index) is not in the sweep \(sweep.path), whose points are 1…\(plan.points.count)")
         }
