@@ -2,7 +2,7 @@
 # `make demo` and `make test` install what is missing on a Debian machine first.
 
 SWIFT        ?= swift
-APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev libsleef-dev gnuplot-nox zlib1g-dev
+APT_PACKAGES := libgsl-dev libopenblas-dev liblapacke-dev libsleef-dev gnuplot-nox zlib1g-dev parallel
 GRAMFLOW     := .build/release/gramflow
 DEMO_OUT     ?= demo-output
 
@@ -51,6 +51,7 @@ validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sntk.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-studies.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-kpflow.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-sweeps.sh
 
 ## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
 ## (the cases SymbolicTests.DerivationDocumentTests checks)

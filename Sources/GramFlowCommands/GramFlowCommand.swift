@@ -14,11 +14,13 @@ public struct GramFlowCommand: ParsableCommand {
         derive       the overlap equations written out symbolically, checked exactly
         bifurcation  the sNTK near a pitchfork: collapse, optimisers, student–teacher
         study        a study file: phases of training, equivalent networks, A/B→C twins
+        multitask    a dense RNN or GRU on four Pro/Anti tasks: interference and similarity
+        sweep        a sweep file planned into points, run here, with GNU parallel or on Slurm
         claims       a validation's claims checked against its reports
         overlaps     the overlaps of a network's vectors (.npz), and which the loss sees
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, ClaimsCommand.self, OverlapsCommand.self, MultiTaskCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, MultiTaskCommand.self, SweepCommand.self, ClaimsCommand.self, OverlapsCommand.self])
     public init() {}
 
     /// Runs the command line: a mistyped subcommand gets a suggestion (exit 64), and output

@@ -66,21 +66,7 @@ struct StudyCommand: ParsableCommand {
                 print("stopped after phase \(outcome.phasesRun) of \(spec.phases.count); \(kept); continue with --resume")
                 return
             }
-            try study.joinTrajectories(outcome)
-            let report = PhaseStudyReport(spec: spec, outcome: outcome)
-            try folder.write(report.markdown, to: "summary.md")
-            try folder.write(report.memoryCSV, to: "memory.csv")
-            try folder.write(report.json, to: "report.json")
-            try folder.write(ClaimsRecord(title: spec.title ?? "Study", claims: report.claims).json, to: "claims.json")
-            if plot {
-                for kind in outcome.ends.keys.sorted() {
-                    try Plotting.plotPhases(in: folder.path(kind), layout: spec.model.spec.layout,
-                                            visibility: Visibility(spec: spec.model.spec), boundaries: Array(outcome.boundaries.dropFirst().dropLast()),
-                                            labels: Plotting.phaseLabels(lengths: spec.phases.map(\.epochs),
-                                                                         texts: spec.phases.indices.map { spec.label(phase: $0) }),
-                                            title: "\(spec.title ?? "study"): \(kind)")
-                }
-            }
+            try study.writeResults(outcome, into: folder, plot: plot)
             try folder.commit()
         } catch let error as InputError {
             folder.keepForResume()

@@ -72,6 +72,16 @@ public enum Plotting {
                         columns: [(2, "max over overlaps"), (3, "loss")], title: title)
     }
 
+    /// sweep.png: each collected metric of sweep.csv (`columns`, 1-based) against the fitted
+    /// axis (column `x`), log-log, every point drawn (seeds and other axes as the spread).
+    public static func plotSweep(in folder: URL, x: Int, xLabel: String, columns: [(Int, String)], title: String) throws {
+        var script = header(title: title)
+        script += "set output 'sweep.png'\nset logscale xy\nset format y '10^{%L}'\nset xlabel '\(xLabel)'\nset ylabel 'value'\n"
+        script += "plot " + columns.map { "'sweep.csv' using ($\(x)):($\($0.0) > 0 ? $\($0.0) : 1/0) every ::1 with points pt 7 title '\($0.1)'" }
+            .joined(separator: ", \\\n     ") + "\n"
+        try run(script, in: folder)
+    }
+
     /// scaling.png: deviation against N, log-log, one curve per learning rate with the
     /// sd over seeds as error bars; learning-rate.png when several rates were swept.
     public static func plotScaling(in folder: URL, learningRates: [Double], title: String) throws {

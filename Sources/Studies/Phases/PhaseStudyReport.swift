@@ -111,3 +111,25 @@ func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
 extension Array {
     subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }
+
+extension PhaseStudy {
+    /// Writes a completed study's outputs into `folder`: the joined trajectories, summary.md,
+    /// memory.csv, report.json, claims.json and (with `plot`) a figure per learner.
+    /// `gramflow study` and the points of a `sweep: study` both write through here.
+    public func writeResults(_ outcome: Outcome, into folder: OutputFolder, plot: Bool) throws {
+        try joinTrajectories(outcome)
+        let report = PhaseStudyReport(spec: spec, outcome: outcome)
+        try folder.write(report.markdown, to: "summary.md")
+        try folder.write(report.memoryCSV, to: "memory.csv")
+        try folder.write(report.json, to: "report.json")
+        try folder.write(ClaimsRecord(title: spec.title ?? "Study", claims: report.claims).json, to: "claims.json")
+        guard plot else { return }
+        for kind in outcome.ends.keys.sorted() {
+            try Plotting.plotPhases(in: folder.path(kind), layout: spec.model.spec.layout,
+                                    visibility: Visibility(spec: spec.model.spec), boundaries: Array(outcome.boundaries.dropFirst().dropLast()),
+                                    labels: Plotting.phaseLabels(lengths: spec.phases.map(\.epochs),
+                                                                 texts: spec.phases.indices.map { spec.label(phase: $0) }),
+                                    title: "\(spec.title ?? "study"): \(kind)")
+        }
+    }
+}

@@ -18,12 +18,17 @@ public struct StudyFileError: Error, CustomStringConvertible, Equatable {
 /// line), then values (`StudySpec.problem()`).
 public enum StudyFile {
     public static func load(_ path: String) throws(StudyFileError) -> StudySpec {
+        try parse(try text(of: path, kind: "a study file"), file: path)
+    }
+
+    /// The UTF-8 text of a file, or the error naming what is wrong with the path.
+    static func text(of path: String, kind: String) throws(StudyFileError) -> String {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw StudyFileError(file: path, line: 0, field: "file", message: "the file does not exist; give the path of a study file (YAML)")
+            throw StudyFileError(file: path, line: 0, field: "file", message: "the file does not exist; give the path of \(kind) (YAML)")
         }
         guard !isFolder.boolValue else {
-            throw StudyFileError(file: path, line: 0, field: "file", message: "this is a folder; give the path of a study file (YAML)")
+            throw StudyFileError(file: path, line: 0, field: "file", message: "this is a folder; give the path of \(kind) (YAML)")
         }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -32,16 +37,47 @@ public enum StudyFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw StudyFileError(file: path, line: 0, field: "file", message: "the file is not UTF-8 text; save it as UTF-8")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     public static func parse(_ text: String, file: String) throws(StudyFileError) -> StudySpec {
-        let root: Node
+        let root = try compose(text, file: file)
+        return try spec(root, file: file)
+    }
+
+    /// The study held by `node` (a whole file, or a sweep file's `base`): keys, types, then
+    /// values, each error at the node's own line, its field prefixed with `prefix`.
+    static func spec(_ root: Node, file: String, prefix: [String] = []) throws(StudyFileError) -> StudySpec {
+        func fail(_ path: [String], _ message: String) -> StudyFileError {
+            StudyFileError(file: file, line: line(of: path, in: root), field: dotted(prefix + path), message: message)
+        }
+        if let problem = StudySchema.study.check(root, path: []) {
+            throw StudyFileError(file: file, line: problem.line, field: dotted(prefix + problem.path), message: problem.message)
+        }
+        let spec = try decode(StudySpec.self, from: root, file: file, prefix: prefix)
+        if let (path, message) = spec.problem() { throw fail(path, message) }
+        return spec
+    }
+
+    /// Decodes `node` (its keys already checked against a schema); a wrong type is an error at its line.
+    static func decode<T: Decodable>(_ type: T.Type, from root: Node, file: String, prefix: [String] = []) throws(StudyFileError) -> T {
+        do {
+            return try YAMLDecoder().decode(type, from: root)
+        } catch let error as DecodingError {
+            let (path, message) = describe(error)
+            throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(prefix + path), message: message)
+        } catch {
+            throw StudyFileError(file: file, line: 0, field: "file", message: "\(error)")
+        }
+    }
+
+    /// The root node of a YAML text, or the error at its line (syntax, a key given twice, an empty file).
+    static func compose(_ text: String, file: String) throws(StudyFileError) -> Node {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw StudyFileError(file: file, line: 1, field: "file", message: "the file is empty")
             }
-            root = node
+            return node
         } catch let error as StudyFileError { throw error } catch {
             if case .duplicatedKeysInMapping(let keys, let context)? = error as? YamlError {
                 let (line, field) = duplicate(keys, after: context.mark, in: text)
@@ -51,22 +87,6 @@ public enum StudyFile {
             let line = (error as? YamlError).flatMap(yamlLine) ?? 0
             throw StudyFileError(file: file, line: line, field: "syntax", message: "not valid YAML: \(error)")
         }
-        if let problem = StudySchema.study.check(root, path: []) {
-            throw StudyFileError(file: file, line: problem.line, field: dotted(problem.path), message: problem.message)
-        }
-        let spec: StudySpec
-        do {
-            spec = try YAMLDecoder().decode(StudySpec.self, from: root)
-        } catch let error as DecodingError {
-            let (path, message) = describe(error)
-            throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(path), message: message)
-        } catch {
-            throw StudyFileError(file: file, line: 0, field: "file", message: "\(error)")
-        }
-        if let (path, message) = spec.problem() {
-            throw StudyFileError(file: file, line: line(of: path, in: root), field: dotted(path), message: message)
-        }
-        return spec
     }
 
     /// The line of the second occurrence of a duplicated key (Yams marks the first): the next
@@ -90,7 +110,7 @@ public enum StudyFile {
         }
     }
 
-    private static func line(of path: [String], in root: Node) -> Int {
+    static func line(of path: [String], in root: Node) -> Int {
         root.deepest(along: path).mark?.line ?? 0
     }
 
@@ -125,6 +145,7 @@ public enum StudyFile {
         "task": TaskName.allCases.map(\.rawValue).joined(separator: ", "),
         "phi": Nonlinearity.allCases.map(\.rawValue).joined(separator: ", "),
         "optimizer": "gd, sgd", "run": "theory, network, both", "study": "phases, equivalence, twins",
+        "sweep": "run, study", "combine": "cross, zip",
     ]
 
     private static func readable(_ type: Any.Type) -> String {

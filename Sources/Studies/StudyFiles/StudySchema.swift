@@ -10,6 +10,8 @@ indirect enum StudySchema: Sendable {
     /// A mapping with free keys (overlap names), each value of this shape.
     case dictionary(StudySchema)
     case list(StudySchema)
+    /// Any shape: checked by its own loader (a sweep file's `base`, a study or a path).
+    case any
 
     static let taskOptions: StudySchema = .fields([
         "gain": .scalar, "decay": .scalar, "frequency": .scalar, "batch": .scalar, "noise": .scalar,
@@ -39,10 +41,23 @@ indirect enum StudySchema: Sendable {
                               "trackEvery": .scalar, "seeds": .list(.scalar)]),
     ])
 
+    /// A single value at `path` (mapping keys, 1-based list positions): a key a sweep axis may set.
+    func allowsValue(at path: [String]) -> Bool {
+        guard let step = path.first else { if case .scalar = self { return true }; return false }
+        switch self {
+        case .fields(let keys): return keys[step]?.allowsValue(at: Array(path.dropFirst())) ?? false
+        case .dictionary(let element): return element.allowsValue(at: Array(path.dropFirst()))
+        case .list(let element): return Int(step).map { $0 >= 1 } == true && element.allowsValue(at: Array(path.dropFirst()))
+        case .scalar, .any: return false
+        }
+    }
+
     /// The first key not in the schema, or a node of the wrong shape, as (path, line, message).
     func check(_ node: Node, path: [String]) -> (path: [String], line: Int, message: String)? {
         let line = node.mark?.line ?? 0
         switch self {
+        case .any:
+            return nil
         case .scalar:
             return node.scalar == nil ? (path, line, "expected a single value") : nil
         case .fields(let keys):

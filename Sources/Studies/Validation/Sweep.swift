@@ -20,41 +20,62 @@ public struct SweepPoint: Codable, Sendable {
     public var completed: Bool { theoryStatus == "completed" && networkStatus == "completed" }
 }
 
-/// Runs theory against network over a grid of network sizes, learning rates and seeds.
+/// Theory against network over a grid of network sizes, learning rates and seeds
+/// (`gramflow validate --neurons a,b,c --seeds K --lr-sweep η,…`), planned and run
+/// by the sweep engine (`Sweeps/`) like any `sweep: run` file.
 public enum Sweep {
-    /// Every point of the grid, two at a time (one per core).
+    /// Every point of the grid (η outermost, then N, then the seed), two at a time (one per core).
     /// - Parameters:
-    ///   - work: a folder for each point's two trajectories while they are compared (removed after).
+    ///   - work: a folder for the planned sweep and the points' trajectories (left for the caller to remove).
     ///   - report: called as each point finishes (from a worker thread, serialised).
     public static func run(base: RunConfiguration, neurons: [Int], learningRates: [Double], seeds: Int, work: URL,
                            report: @escaping @Sendable (SweepPoint, Int, Int) -> Void) throws -> [SweepPoint] {
-        var grid: [RunConfiguration] = []
+        var points: [PlannedPoint] = []
         for eta in learningRates { for n in neurons { for s in 0..<seeds {
             var config = base
             config.neurons = n
             config.learningRate = eta
             config.seed = base.seed &+ UInt64(s)
             try config.validate()
-            grid.append(config)
+            points.append(PlannedPoint(index: points.count + 1, values: ["\(eta)", "\(n)"], seed: config.seed, run: config,
+                                       memory: MemoryEstimate(config, run: .validation).bytes))
         } } }
-        let configurations = grid
-        let results = Results(count: grid.count)
-        let workers = min(2, ProcessInfo.processInfo.activeProcessorCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            for index in stride(from: worker, to: configurations.count, by: workers) {
-                results.store(index, Result { try point(configurations[index], work: work.appendingPathComponent("point-\(index + 1)")) }) { point, done in
-                    report(point, done, configurations.count)
-                }
-            }
+        let plan = SweepPlan(kind: .run, title: "validate", keys: ["phases[1].lr", "initial.neurons"],
+                             collect: SweepFile.runMetrics, fit: "initial.neurons", points: points)
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        try plan.write(into: work, destination: work, executable: SweepPlan.currentExecutable, slurmLimit: 2)
+        _ = try SweepLocalRun.run(sweep: work, jobs: min(2, ProcessInfo.processInfo.activeProcessorCount)) { index, outcome, done, total in
+            guard case .ran(let result) = outcome, result.status != .failed else { return }
+            report(sweepPoint(plan.points[index - 1].run!, result), done, total)
         }
-        return try results.all()
+        return try points.map { point in
+            let folder = work.appendingPathComponent(plan.folder(of: point.index)).appendingPathComponent("result")
+            guard let result = SweepPointResult.read(in: folder) else {
+                throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: folder.appendingPathComponent(SweepPointResult.fileName).path])
+            }
+            guard result.status != .failed else {
+                throw SweepPointFailure(description: "the point N = \(point.run!.neurons), η = \(point.run!.learningRate), seed \(point.seed) failed: \(result.message ?? "")")
+            }
+            return sweepPoint(point.run!, result)
+        }
     }
 
-    /// Theory and network of one configuration, compared through their trajectories in `work`.
-    public static func point(_ config: RunConfiguration, work: URL) throws -> SweepPoint {
-        defer { try? FileManager.default.removeItem(at: work) }
-        let theoryFile = work.appendingPathComponent("theory.csv"), networkFile = work.appendingPathComponent("network.csv")
-        // Points already run two at a time (one per core): each network's BPTT takes one thread.
+    /// The point of a finished run, from its summary.
+    static func sweepPoint(_ config: RunConfiguration, _ result: SweepPointResult) -> SweepPoint {
+        SweepPoint(neurons: config.neurons, learningRate: config.learningRate, seed: config.seed, optimizer: config.optimizer,
+                   maxOverlapDeviation: result.metrics["maxOverlapDeviation"] ?? .nan,
+                   maxLossDeviation: result.metrics["maxLossDeviation"] ?? .nan,
+                   finalLossTheory: result.metrics["finalLossTheory"] ?? .nan,
+                   finalLossNetwork: result.metrics["finalLossNetwork"] ?? .nan,
+                   theoryStatus: result.labels["theoryStatus"] ?? "failed", networkStatus: result.labels["networkStatus"] ?? "failed")
+    }
+
+    /// A point that stopped with an error (not a divergence, which is a result).
+    public struct SweepPointFailure: Error, CustomStringConvertible { public let description: String }
+
+    /// Theory and network of one configuration, compared through their trajectories (kept in the two files).
+    public static func point(_ config: RunConfiguration, theoryFile: URL, networkFile: URL) throws -> SweepPoint {
+        // Sweep engines run one point per core: each network's BPTT takes one thread.
         let (theory, simulated, _) = try Runs.both(config, theory: Recording(file: theoryFile), network: Recording(file: networkFile),
                                                    progress: false, threads: 1)
         let deviation = try TrajectoryDeviation(theoryFile, networkFile)
@@ -64,20 +85,5 @@ public enum Sweep {
                           finalLossTheory: theory.trajectory.finalLoss ?? .nan,
                           finalLossNetwork: simulated.trajectory.finalLoss ?? .nan,
                           theoryStatus: theory.outcome.status, networkStatus: simulated.outcome.status)
-    }
-
-    /// Thread-safe result slots.
-    private final class Results: @unchecked Sendable {
-        private var slots: [Result<SweepPoint, Error>?]
-        private var done = 0
-        private let lock = NSLock()
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
-        func store(_ i: Int, _ r: Result<SweepPoint, Error>, _ notify: (SweepPoint, Int) -> Void) {
-            lock.lock(); defer { lock.unlock() }
-            slots[i] = r
-            done += 1
-            if case .success(let p) = r { notify(p, done) }
-        }
-        func all() throws -> [SweepPoint] { try slots.map { try $0!.get() } }
     }
 }
