@@ -43,4 +43,6 @@ extension RecurrentOperators {
     public func ntk(_ q: [Double]) -> [Double] { propagate(parameterOperator(propagateAdjoint(q))) }
     /// JᵀJ v, the parameter-side NTK (same non-zero spectrum as Θ).
     public func parameterGram(_ v: [Double]) -> [Double] { sensitivityTranspose(sensitivity(v)) }
+    /// JᵀJ on a block of vectors (a model may batch the passes over the block).
+    public func parameterGram(block: [[Double]]) -> [[Double]] { block.map(parameterGram) }
 }
