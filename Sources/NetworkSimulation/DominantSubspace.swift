@@ -8,10 +8,14 @@ import GramFlowNumerics
 ///     V ← orth(W Y)      (so the next refresh starts one block power step further on).
 ///
 /// A refresh is accepted once every tracked relative residual r_1..r_k is at most
-/// `tolerance`; it costs b = `blockSize` products A v per iteration (one forward-sensitivity
+/// `tolerance` and the top Ritz value has not fallen below half its previous value (a small
+/// residual alone only says the block is invariant: an old eigenvector that the top has
+/// moved away from still has residual 0); it costs b = `blockSize` products A v per iteration (one forward-sensitivity
 /// and one backward pass each for the sNTK, batched over the block by `apply`). After
 /// `maxIterations` iterations without acceptance the subspace has rotated too far to be
-/// tracked and a full Lanczos solve replaces it; the first refresh is such a solve too.
+/// tracked and a full Lanczos solve replaces it. The first refresh iterates from a random
+/// block: with a well-separated top (near a bifurcation λ₂/λ₁ ≪ 1) a few iterations reach
+/// the tolerance and no Lanczos solve is ever needed.
 /// The extra b − k vectors are guards: they speed up convergence of the k tracked ones
 /// (rate θ_{b+1}/θ_k instead of θ_{k+1}/θ_k) and give θ_{k+1} when it is needed (ε = λ_{k+1}).
 public struct DominantSubspace: Sendable {
@@ -32,15 +36,17 @@ public struct DominantSubspace: Sendable {
     public private(set) var vectors: [[Double]] = []
     /// r_j = ‖A x_j − θ_j x_j‖/θ_j of the last refresh's pairs (true residuals, not estimates).
     public private(set) var residuals: [Double] = []
-    /// Warm iterations of the last refresh (0 when it was a full solve from scratch).
+    /// Block iterations of the last refresh (before a fall-back, if any).
     public private(set) var iterations = 0
-    /// Whether the last refresh fell back to (or started with) a full Lanczos solve.
+    /// Whether the last refresh fell back to a full Lanczos solve.
     public private(set) var fullSolve = false
     /// Full solves so far, and products A v so far.
     public private(set) var fullSolves = 0
     public private(set) var products = 0
     /// The start of the next refresh: orth(A X) of the last one.
     private var start: [[Double]] = []
+    /// θ_1 of the last accepted refresh.
+    private var previousTop = 0.0
 
     public init(tracked k: Int, blockSize b: Int? = nil, tolerance: Double = 1e-2, maxIterations: Int = 4,
                 lanczosSteps: Int? = nil) {
@@ -53,7 +59,7 @@ public struct DominantSubspace: Sendable {
     public var trackedResidual: Double { residuals.prefix(tracked).max() ?? .nan }
 
     /// Forgets the subspace: the next refresh is a full solve.
-    public mutating func reset() { start = [] }
+    public mutating func reset() { start = []; previousTop = 0 }
 
     /// Refreshes the subspace for the operator as it is now.
     /// - Parameters:
@@ -63,23 +69,27 @@ public struct DominantSubspace: Sendable {
     public mutating func refresh(dimension n: Int, seed: UInt64, apply: ([[Double]]) -> [[Double]]) throws {
         let b = min(blockSize, n)
         iterations = 0; fullSolve = false
-        if start.count == b && start.first?.count == n {
+        if start.count != b || start.first?.count != n {
+            let random = RandomSource(seed: seed)
+            start = Self.orthonormalized((0..<b).map { _ in random.gaussians(n) }, seed: seed)
+        }
+        do {
             var basis = start
             while iterations < maxIterations {
                 iterations += 1
                 let images = apply(basis)
                 products += basis.count
                 try rayleighRitz(basis, images)
-                if trackedResidual <= tolerance { return }
+                if trackedResidual <= tolerance && values[0] >= 0.5 * previousTop { previousTop = values[0]; return }
                 basis = start
             }
         }
-        // No subspace yet, or it rotated out of reach: a full solve.
+        // The subspace rotated out of reach (or the spectrum's top is too clustered): a full solve.
         fullSolve = true; fullSolves += 1
         let lanczos = try LanczosEigen(dimension: n, count: b, steps: lanczosSteps.map { max($0, b) },
                                        random: RandomSource(seed: seed), apply: { v in apply([v])[0] })
         products += lanczos.steps + lanczos.values.count
-        values = lanczos.values; vectors = lanczos.vectors
+        values = lanczos.values; vectors = lanczos.vectors; previousTop = values[0]
         residuals = zip(lanczos.residuals, lanczos.values).map { $0 / max($1, .leastNormalMagnitude) }
         start = vectors
         while start.count < b { start.append(RandomSource(seed: seed &+ UInt64(start.count)).gaussians(n)) }

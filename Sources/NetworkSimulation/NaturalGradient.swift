@@ -19,8 +19,9 @@ import GramFlowNumerics
 /// h) takes GD's step.
 ///
 /// The top-k pairs come from a `DominantSubspace` kept from step to step: one warm block
-/// subspace iteration (k+1 products JᵀJ v, each one forward-sensitivity and one backward
-/// pass) while its residuals stay below the tolerance, a Lanczos solve when they do not.
+/// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, each one forward-sensitivity
+/// and one backward pass) while its residuals stay below the tolerance, a Lanczos solve when
+/// they do not.
 public struct NaturalGradient: Sendable {
     /// ε, or nil for ε = λ_{k+1}.
     public let epsilon: Double?
@@ -40,10 +41,11 @@ public struct NaturalGradient: Sendable {
         self.tolerance = tolerance; self.maxIterations = maxIterations
     }
 
-    /// A fresh subspace for this method: k + 1 vectors; the k used are tracked (their residuals
-    /// decide), and the (k+1)-th too when it gives ε = λ_{k+1}.
+    /// A fresh subspace for this method: the k pairs used, and the (k+1)-th when it gives
+    /// ε = λ_{k+1}, all tracked (their residuals decide); no guard vector, so a step costs
+    /// k (or k + 1) products while the subspace is tracked.
     public func makeSubspace() -> DominantSubspace {
-        DominantSubspace(tracked: epsilon == nil ? modes + 1 : modes, blockSize: modes + 1, tolerance: tolerance, maxIterations: maxIterations,
+        DominantSubspace(tracked: epsilon == nil ? modes + 1 : modes, blockSize: epsilon == nil ? modes + 1 : modes, tolerance: tolerance, maxIterations: maxIterations,
                          lanczosSteps: lanczosSteps)
     }
 
@@ -120,8 +122,8 @@ public struct NaturalGradient: Sendable {
                           inverse: inout DampedLowRankInverse, seed: UInt64) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let (loss, e, readout) = Self.stateError(ntk.operators, batch: batch)
-        var g = ntk.parameterJacobianTranspose(ntk.propagateAdjoint(e))
-        var gradient = ntk.direction(g)
+        var gradient = ntk.operators.sensitivityTranspose(e)
+        var g = ntk.flatten(gradient)
         for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = readout[i, z] } }
         let epsilon = try naturalDirection(ntk, gradient: &g, subspace: &subspace, inverse: &inverse, seed: seed)
         return Direction(loss: loss, gradient: gradient, natural: ntk.direction(g),

@@ -53,6 +53,8 @@ extension StateSpaceNTK: RecurrentOperators {
     public func propagateAdjoint(_ q: [Double]) -> [Double] { operators.propagateAdjoint(q) }
     public func parameterJacobian(_ v: [Double]) -> [Double] { operators.parameterJacobian(direction(v)) }
     public func parameterJacobianTranspose(_ q: [Double]) -> [Double] { flatten(operators.parameterJacobianTranspose(q)) }
+    /// JᵀJ v through the fused passes (`KPFlowOperators.sensitivity`, `sensitivityTranspose`).
+    public func parameterGram(block: [[Double]]) -> [[Double]] { block.map(parameterGram) }
 }
 
 extension StateSpaceNTK {
