@@ -58,26 +58,35 @@ public struct DominantSubspace: Sendable {
     /// The largest relative residual of the tracked pairs after the last refresh.
     public var trackedResidual: Double { residuals.prefix(tracked).max() ?? .nan }
 
-    /// Forgets the subspace: the next refresh is a full solve.
+    /// The block the next refresh starts from (a random orthonormal block the first time).
+    public mutating func start(dimension n: Int, seed: UInt64) -> [[Double]] {
+        let b = min(blockSize, n)
+        if start.count != b || start.first?.count != n {
+            let random = RandomSource(seed: seed)
+            start = Self.orthonormalized((0..<b).map { _ in random.gaussians(n) }, seed: seed)
+        }
+        return start
+    }
+
+    /// Forgets the subspace: the next refresh starts from a random block.
     public mutating func reset() { start = []; previousTop = 0 }
 
     /// Refreshes the subspace for the operator as it is now.
     /// - Parameters:
     ///   - dimension: n, the length of the vectors.
     ///   - seed: the Lanczos start of a full solve.
+    ///   - firstImages: A applied to `start(dimension:seed:)` already (a caller that fuses these
+    ///     products with other passes), or nil.
     ///   - apply: the block product [v_1 … v_b] ↦ [A v_1 … A v_b].
-    public mutating func refresh(dimension n: Int, seed: UInt64, apply: ([[Double]]) -> [[Double]]) throws {
+    public mutating func refresh(dimension n: Int, seed: UInt64, firstImages: [[Double]]? = nil,
+                                 apply: ([[Double]]) -> [[Double]]) throws {
         let b = min(blockSize, n)
         iterations = 0; fullSolve = false
-        if start.count != b || start.first?.count != n {
-            let random = RandomSource(seed: seed)
-            start = Self.orthonormalized((0..<b).map { _ in random.gaussians(n) }, seed: seed)
-        }
         do {
-            var basis = start
+            var basis = start(dimension: n, seed: seed)
             while iterations < maxIterations {
                 iterations += 1
-                let images = apply(basis)
+                let images = iterations == 1 && firstImages?.count == b ? firstImages! : apply(basis)
                 products += basis.count
                 try rayleighRitz(basis, images)
                 if trackedResidual <= tolerance && values[0] >= 0.5 * previousTop { previousTop = values[0]; return }

@@ -133,6 +133,13 @@ public struct KPFlowOperators: Sendable {
             network.parameters.storage.withUnsafeBufferPointer { pb in trajectory.phi.withUnsafeBufferPointer { fb in
                 trajectory.x.withUnsafeBufferPointer { xb in trajectory.latent.withUnsafeBufferPointer { lb in
                     let p = pb.baseAddress!, phi = fb.baseAddress! + site, x = xb.baseAddress! + xt, lat = lb.baseAddress! + at
+                    if k == 1 && r == 1 {   // the common case without the inner loops
+                        var s = 0.0
+                        for i in 0..<n { s += g[i * d + 2] * phi[i] }
+                        let c0 = s / Double(n), x0 = x[0], l0 = lat[0]
+                        for i in 0..<n { y[i] += a * (g[i * d] * x0 + g[i * d + 1] * l0 + p[i * d + 1] * c0) }
+                        return
+                    }
                     for q in 0..<r {
                         var s = 0.0
                         for i in 0..<n { s += g[i * d + k + r + q] * phi[i] }
@@ -170,6 +177,15 @@ public struct KPFlowOperators: Sendable {
             network.parameters.storage.withUnsafeBufferPointer { pb in trajectory.phi.withUnsafeBufferPointer { fb in
                 trajectory.x.withUnsafeBufferPointer { xb in trajectory.latent.withUnsafeBufferPointer { lb in
                     let p = pb.baseAddress!, phi = fb.baseAddress! + site, x = xb.baseAddress! + xt, lat = lb.baseAddress! + at
+                    if k == 1 && r == 1 {   // the common case without the inner loops
+                        var sum = 0.0
+                        for i in 0..<n { sum += p[i * d + 1] * mu[i] }
+                        let c0 = a * sum / Double(n), ax = a * x[0], al = a * lat[0]
+                        for i in 0..<n {
+                            g[i * d] += ax * mu[i]; g[i * d + 1] += al * mu[i]; g[i * d + 2] += phi[i] * c0
+                        }
+                        return
+                    }
                     for s in 0..<r {
                         var sum = 0.0
                         for i in 0..<n { sum += p[i * d + k + s] * mu[i] }
@@ -217,28 +233,35 @@ public struct KPFlowOperators: Sendable {
 
     /// Jᵀ q = Jθᵀ P* q: the backward pass, in one sweep (μ_t = q_t + J_{t+1}ᵀ μ_{t+1},
     /// accumulating Jθ(t)ᵀ μ_t; no intermediate tensor).
-    public func sensitivityTranspose(_ q: [Double]) -> Matrix {
-        precondition(q.count == trajectory.tensorCount)
-        var g = [Double](repeating: 0, count: N * D)
-        let n = N, T = trajectory.steps
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { mb in
-            let mu = mb.baseAddress!
-            q.withUnsafeBufferPointer { qb in g.withUnsafeMutableBufferPointer { gb in
-                for b in 0..<trajectory.trials {
-                    for t in stride(from: T, through: 1, by: -1) {
-                        let row = qb.baseAddress! + trajectory.index(b, t)
-                        if t < T {
-                            applyStep(mu, site: trajectory.siteIndex(b, t), transposed: true)
-                            for i in 0..<n { mu[i] += row[i] }
-                        } else {
-                            mu.update(from: row, count: n)
-                        }
-                        addParameterJacobianTranspose(mu, trial: b, step: t, into: gb.baseAddress!)
+    public func sensitivityTranspose(_ q: [Double]) -> Matrix { sensitivityTranspose(block: [q])[0] }
+
+    /// Jᵀ q_j for several cotangents in one backward sweep: each step's φ, φ′ and P are read
+    /// once for all of them (the natural gradient's gradient and its sNTK products together).
+    public func sensitivityTranspose(block qs: [[Double]]) -> [Matrix] {
+        precondition(qs.allSatisfy { $0.count == trajectory.tensorCount })
+        let n = N, T = trajectory.steps, m = qs.count
+        var gs = [[Double]](repeating: [Double](repeating: 0, count: N * D), count: m)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: n * m) { mb in
+            let mus = mb.baseAddress!
+            for b in 0..<trajectory.trials {
+                for t in stride(from: T, through: 1, by: -1) {
+                    for j in 0..<m {
+                        let mu = mus + j * n
+                        qs[j].withUnsafeBufferPointer { qb in gs[j].withUnsafeMutableBufferPointer { gb in
+                            let row = qb.baseAddress! + trajectory.index(b, t)
+                            if t < T {
+                                applyStep(mu, site: trajectory.siteIndex(b, t), transposed: true)
+                                for i in 0..<n { mu[i] += row[i] }
+                            } else {
+                                mu.update(from: row, count: n)
+                            }
+                            addParameterJacobianTranspose(mu, trial: b, step: t, into: gb.baseAddress!)
+                        } }
                     }
                 }
-            } }
+            }
         }
-        return Matrix(rows: N, cols: D, storage: g)
+        return gs.map { Matrix(rows: N, cols: D, storage: $0) }
     }
 
     /// Θ q = P K P* q, the state-space NTK applied to a tensor.

@@ -35,7 +35,7 @@ public struct NaturalGradient: Sendable {
     public let maxIterations: Int
 
     public init(epsilon: Double? = nil, modes: Int = 1, lanczosSteps: Int? = nil, tolerance: Double = 1e-2,
-                maxIterations: Int = 4) {
+                maxIterations: Int = 8) {
         precondition((epsilon ?? 1) > 0 && modes >= 1)
         self.epsilon = epsilon; self.modes = modes; self.lanczosSteps = lanczosSteps
         self.tolerance = tolerance; self.maxIterations = maxIterations
@@ -73,30 +73,43 @@ public struct NaturalGradient: Sendable {
     public static func stateError(_ operators: KPFlowOperators, batch: TaskBatch)
         -> (loss: Double, error: [Double], readout: Matrix) {
         let traj = operators.trajectory, net = operators.network, spec = net.spec, l = spec.layout
-        let N = net.neurons, O = spec.outputs, T = traj.steps
+        let N = net.neurons, O = spec.outputs, T = traj.steps, D = l.dimension
         let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
         var e = [Double](repeating: 0, count: traj.tensorCount)
-        var readout = Matrix(rows: N, cols: l.dimension)
+        var readout = Matrix(rows: N, cols: D)
         var loss = 0.0
         var ey = [Double](repeating: 0, count: O)
-        for b in 0..<traj.trials { for t in 1...T {
-            let site = traj.siteIndex(b, t)
-            for o in 0..<O {
-                var y = 0.0
-                for i in 0..<N { y += net.parameters[i, l.z(o)] * traj.phi[site + i] }
-                y /= Double(N)
-                let idx = batch.targetIndex(b, t, o)
-                let term = objective.term(output: y, target: batch.target[idx], mask: batch.mask[idx])
-                loss += term.loss; ey[o] = term.error
-                for i in 0..<N { readout[i, l.z(o)] += traj.phi[site + i] * term.error / Double(N) }
-            }
-            let offset = traj.index(b, t)
-            for i in 0..<N {
-                var s = 0.0
-                for o in 0..<O { s += net.parameters[i, l.z(o)] * ey[o] }
-                e[offset + i] = traj.phiPrime[site + i] * s / Double(N)
-            }
+        // The readout columns copied contiguous (zc[o·N + i] = z_o,i) and ∂L/∂Z accumulated the same way.
+        var zc = [Double](repeating: 0, count: O * N), gz = zc
+        for o in 0..<O { for i in 0..<N { zc[o * N + i] = net.parameters.storage[i * D + l.z(o)] } }
+        zc.withUnsafeBufferPointer { pb in traj.phi.withUnsafeBufferPointer { fb in
+            traj.phiPrime.withUnsafeBufferPointer { db in e.withUnsafeMutableBufferPointer { eb in
+                gz.withUnsafeMutableBufferPointer { rb in
+                    let zp = pb.baseAddress!, r = rb.baseAddress!
+                    for b in 0..<traj.trials { for t in 1...T {
+                        let phi = fb.baseAddress! + traj.siteIndex(b, t), slope = db.baseAddress! + traj.siteIndex(b, t)
+                        for o in 0..<O {
+                            var y = 0.0
+                            for i in 0..<N { y += zp[o * N + i] * phi[i] }
+                            y /= Double(N)
+                            let idx = batch.targetIndex(b, t, o)
+                            let term = objective.term(output: y, target: batch.target[idx], mask: batch.mask[idx])
+                            loss += term.loss; ey[o] = term.error
+                            let c = term.error / Double(N)
+                            if c != 0 { for i in 0..<N { r[o * N + i] += phi[i] * c } }
+                        }
+                        let out = eb.baseAddress! + traj.index(b, t)
+                        for i in 0..<N { out[i] = 0 }
+                        for o in 0..<O {
+                            let c = ey[o] / Double(N)
+                            if c != 0 { for i in 0..<N { out[i] += zp[o * N + i] * c } }
+                        }
+                        for i in 0..<N { out[i] *= slope[i] }
+                    } }
+                }
+            } }
         } }
+        for o in 0..<O { for i in 0..<N { readout[i, l.z(o)] = gz[o * N + i] } }
         return (loss, e, readout)
     }
 
@@ -122,10 +135,14 @@ public struct NaturalGradient: Sendable {
                           inverse: inout DampedLowRankInverse, seed: UInt64) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let (loss, e, readout) = Self.stateError(ntk.operators, batch: batch)
-        var gradient = ntk.operators.sensitivityTranspose(e)
+        // The gradient's backward pass and the first block's products share one backward sweep.
+        let start = subspace.start(dimension: ntk.parameterCount, seed: seed)
+        let backward = ntk.operators.sensitivityTranspose(block: [e] + start.map { ntk.operators.sensitivity(ntk.direction($0)) })
+        var gradient = backward[0]
         var g = ntk.flatten(gradient)
         for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = readout[i, z] } }
-        let epsilon = try naturalDirection(ntk, gradient: &g, subspace: &subspace, inverse: &inverse, seed: seed)
+        let epsilon = try naturalDirection(ntk, gradient: &g, subspace: &subspace, inverse: &inverse, seed: seed,
+                                           firstImages: backward.dropFirst().map(ntk.flatten))
         return Direction(loss: loss, gradient: gradient, natural: ntk.direction(g),
                          eigenvalues: Array(subspace.values.prefix(modes)), epsilon: epsilon,
                          residual: subspace.trackedResidual, iterations: subspace.iterations, fullSolve: subspace.fullSolve)
@@ -135,8 +152,9 @@ public struct NaturalGradient: Sendable {
     /// kept subspace of JᵀJ; returns ε.
     public func naturalDirection<O: RecurrentOperators>(_ operators: O, gradient g: inout [Double],
                                                         subspace: inout DominantSubspace, inverse: inout DampedLowRankInverse,
-                                                        seed: UInt64) throws -> Double {
-        try subspace.refresh(dimension: operators.parameterCount, seed: seed, apply: operators.parameterGram(block:))
+                                                        seed: UInt64, firstImages: [[Double]]? = nil) throws -> Double {
+        try subspace.refresh(dimension: operators.parameterCount, seed: seed, firstImages: firstImages,
+                             apply: operators.parameterGram(block:))
         let k = min(modes, subspace.values.count)
         let epsilon = self.epsilon ?? max(subspace.values.count > k ? subspace.values[k] : subspace.values[k - 1], 1e-300)
         inverse.set(values: Array(subspace.values.prefix(k)), vectors: Array(subspace.vectors.prefix(k)), epsilon: epsilon)
