@@ -8,12 +8,12 @@
 #   teacher    Gaussian student (σ_vu ≈ 0), teacher σ_vu = 0.6 (teacher-generic.json)
 # For each optimizer: 8 learning rates × 2 held-out seeds (101, 102) pick η (lowest mean
 # log10 final loss), then seeds 1..5 at that η. NG: --ntk-rank 1, ε = λ₂.
-# Sizes (environment): NEURONS (default 300), STEPS (100), EPOCHS (300).
+# Sizes (environment): NEURONS (default 200), STEPS (100), EPOCHS (600).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 G=${GRAMFLOW:-.build/release/gramflow}
 here=validation/natural-gradient
-N=${NEURONS:-300}; T=${STEPS:-100}; E=${EPOCHS:-300}
+N=${NEURONS:-200}; T=${STEPS:-100}; E=${EPOCHS:-600}
 LRS="1e-4 3e-4 1e-3 3e-3 1e-2 3e-2 1e-1 3e-1"
 TUNE="101 102"; SEEDS="1 2 3 4 5"
 rm -rf "$here/runs"
@@ -35,17 +35,18 @@ optimizer_flags() {
 
 for setting in pitchfork teacher; do
   for opt in gd adam natural; do
+    mkdir -p "$here/runs/$setting/$opt"
     for lr in $LRS; do for seed in $TUNE; do
       # shellcheck disable=SC2046
       "$G" simulate $(common) $(setting_flags $setting) $(optimizer_flags $opt) --lr "$lr" --seed "$seed" \
-        --out "$here/runs/$setting/$opt/tune-lr$lr-seed$seed" > /dev/null || true
+        --out "$here/runs/$setting/$opt/tune-lr$lr-seed$seed" > /dev/null || [ $? -eq 1 ]  # 1: diverged, kept
     done; done
     best=$(python3 "$here/summarize.py" best-lr "$here/runs/$setting/$opt")
     echo "$setting $opt: tuned η = $best"
     for seed in $SEEDS; do
       # shellcheck disable=SC2046
       "$G" simulate $(common) $(setting_flags $setting) $(optimizer_flags $opt) --lr "$best" --seed "$seed" \
-        --out "$here/runs/$setting/$opt/eval-seed$seed" > /dev/null || true
+        --out "$here/runs/$setting/$opt/eval-seed$seed" > /dev/null || [ $? -eq 1 ]
     done
   done
 done
