@@ -29,6 +29,11 @@ public struct DominantSubspace: Sendable {
     public var maxIterations: Int
     /// The Lanczos fall-back's Krylov dimension (nil: `LanczosEigen`'s default).
     public var lanczosSteps: Int?
+    /// Calls that may reuse the last refresh without products while its tracked residual is
+    /// at most `tolerance`/100 (0: refresh at every call).
+    public var reuseLimit: Int
+    /// Consecutive reuses so far.
+    public private(set) var reused = 0
 
     /// The b Ritz values of the last refresh, largest first.
     public private(set) var values: [Double] = []
@@ -49,10 +54,21 @@ public struct DominantSubspace: Sendable {
     private var previousTop = 0.0
 
     public init(tracked k: Int, blockSize b: Int? = nil, tolerance: Double = 1e-2, maxIterations: Int = 4,
-                lanczosSteps: Int? = nil) {
-        precondition(k >= 1 && (b ?? k + 1) >= k && tolerance > 0 && maxIterations >= 1)
+                lanczosSteps: Int? = nil, reuseLimit: Int = 0) {
+        precondition(k >= 1 && (b ?? k + 1) >= k && tolerance > 0 && maxIterations >= 1 && reuseLimit >= 0)
         tracked = k; blockSize = b ?? k + 1
         self.tolerance = tolerance; self.maxIterations = maxIterations; self.lanczosSteps = lanczosSteps
+        self.reuseLimit = reuseLimit
+    }
+
+    /// Whether this call may reuse the last refresh: fewer than `reuseLimit` reuses in a row and
+    /// the last measured tracked residual 100× inside the tolerance. The pairs are then those of
+    /// an operator a few steps old: still orthonormal, so the Woodbury inverse stays the exact
+    /// inverse of a nearby positive definite matrix; the next refresh measures how far it moved.
+    public mutating func reuseIfAccurate() -> Bool {
+        guard !values.isEmpty && reused < reuseLimit && trackedResidual <= tolerance / 100 else { return false }
+        reused += 1; iterations = 0; fullSolve = false
+        return true
     }
 
     /// The largest relative residual of the tracked pairs after the last refresh.
@@ -81,7 +97,7 @@ public struct DominantSubspace: Sendable {
     public mutating func refresh(dimension n: Int, seed: UInt64, firstImages: [[Double]]? = nil,
                                  apply: ([[Double]]) -> [[Double]]) throws {
         let b = min(blockSize, n)
-        iterations = 0; fullSolve = false
+        iterations = 0; fullSolve = false; reused = 0
         do {
             var basis = start(dimension: n, seed: seed)
             while iterations < maxIterations {

@@ -21,7 +21,8 @@ import GramFlowNumerics
 /// The top-k pairs come from a `DominantSubspace` kept from step to step: one warm block
 /// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, each one forward-sensitivity
 /// and one backward pass) while its residuals stay below the tolerance, a Lanczos solve when
-/// they do not.
+/// they do not; while the last residual is 100× inside the tolerance up to `reuseSteps`
+/// steps in a row reuse the pairs without any product.
 public struct NaturalGradient: Sendable {
     /// ε, or nil for ε = λ_{k+1}.
     public let epsilon: Double?
@@ -33,12 +34,14 @@ public struct NaturalGradient: Sendable {
     public let tolerance: Double
     /// Warm iterations per step before the fall-back to a full solve.
     public let maxIterations: Int
+    /// Steps in a row that may reuse the last refresh while its residual is ≤ tolerance/100.
+    public let reuseSteps: Int
 
     public init(epsilon: Double? = nil, modes: Int = 1, lanczosSteps: Int? = nil, tolerance: Double = 1e-2,
-                maxIterations: Int = 8) {
-        precondition((epsilon ?? 1) > 0 && modes >= 1)
+                maxIterations: Int = 8, reuseSteps: Int = 3) {
+        precondition((epsilon ?? 1) > 0 && modes >= 1 && reuseSteps >= 0)
         self.epsilon = epsilon; self.modes = modes; self.lanczosSteps = lanczosSteps
-        self.tolerance = tolerance; self.maxIterations = maxIterations
+        self.tolerance = tolerance; self.maxIterations = maxIterations; self.reuseSteps = reuseSteps
     }
 
     /// A fresh subspace for this method: the k pairs used, and the (k+1)-th when it gives
@@ -46,7 +49,7 @@ public struct NaturalGradient: Sendable {
     /// k (or k + 1) products while the subspace is tracked.
     public func makeSubspace() -> DominantSubspace {
         DominantSubspace(tracked: epsilon == nil ? modes + 1 : modes, blockSize: epsilon == nil ? modes + 1 : modes, tolerance: tolerance, maxIterations: maxIterations,
-                         lanczosSteps: lanczosSteps)
+                         lanczosSteps: lanczosSteps, reuseLimit: reuseSteps)
     }
 
     /// The step before its ηN factor.
@@ -135,14 +138,16 @@ public struct NaturalGradient: Sendable {
                           inverse: inout DampedLowRankInverse, seed: UInt64) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let (loss, e, readout) = Self.stateError(ntk.operators, batch: batch)
-        // The gradient's backward pass and the first block's products share one backward sweep.
-        let start = subspace.start(dimension: ntk.parameterCount, seed: seed)
+        // The gradient's backward pass and the first block's products share one backward sweep
+        // (the gradient's alone when the last refresh is reused).
+        let reuse = subspace.reuseIfAccurate()
+        let start = reuse ? [] : subspace.start(dimension: ntk.parameterCount, seed: seed)
         let backward = ntk.operators.sensitivityTranspose(block: [e] + start.map { ntk.operators.sensitivity(ntk.direction($0)) })
         var gradient = backward[0]
         var g = ntk.flatten(gradient)
         for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = readout[i, z] } }
         let epsilon = try naturalDirection(ntk, gradient: &g, subspace: &subspace, inverse: &inverse, seed: seed,
-                                           firstImages: backward.dropFirst().map(ntk.flatten))
+                                           firstImages: backward.dropFirst().map(ntk.flatten), refresh: !reuse)
         return Direction(loss: loss, gradient: gradient, natural: ntk.direction(g),
                          eigenvalues: Array(subspace.values.prefix(modes)), epsilon: epsilon,
                          residual: subspace.trackedResidual, iterations: subspace.iterations, fullSolve: subspace.fullSolve)
@@ -152,9 +157,12 @@ public struct NaturalGradient: Sendable {
     /// kept subspace of JᵀJ; returns ε.
     public func naturalDirection<O: RecurrentOperators>(_ operators: O, gradient g: inout [Double],
                                                         subspace: inout DominantSubspace, inverse: inout DampedLowRankInverse,
-                                                        seed: UInt64, firstImages: [[Double]]? = nil) throws -> Double {
-        try subspace.refresh(dimension: operators.parameterCount, seed: seed, firstImages: firstImages,
-                             apply: operators.parameterGram(block:))
+                                                        seed: UInt64, firstImages: [[Double]]? = nil,
+                                                        refresh: Bool = true) throws -> Double {
+        if refresh {
+            try subspace.refresh(dimension: operators.parameterCount, seed: seed, firstImages: firstImages,
+                                 apply: operators.parameterGram(block:))
+        }
         let k = min(modes, subspace.values.count)
         let epsilon = self.epsilon ?? max(subspace.values.count > k ? subspace.values[k] : subspace.values[k - 1], 1e-300)
         inverse.set(values: Array(subspace.values.prefix(k)), vectors: Array(subspace.vectors.prefix(k)), epsilon: epsilon)

@@ -137,7 +137,7 @@ final class NaturalGradientTests: XCTestCase {
     /// natural-gradient step at the network it starts from, to 1e-6 of its size (k = 1, ε = 0.3).
     func testLearnerStepsMatchDenseNaturalGradient() throws {
         var (net, batch) = problem()
-        var learner = NaturalGradientLearner(NaturalGradient(epsilon: 0.3, modes: 1, tolerance: 1e-9, maxIterations: 200))
+        var learner = NaturalGradientLearner(NaturalGradient(epsilon: 0.3, modes: 1, tolerance: 1e-9, maxIterations: 200, reuseSteps: 0))
         for epoch in 0..<3 {
             let reference = try denseNaturalStep(net, batch: batch, k: 1, epsilon: 0.3, eta: 0.01)
             let before = net
@@ -170,5 +170,31 @@ final class NaturalGradientTests: XCTestCase {
         assertClose(subspace.values[0], 10, relative: 1e-12)
         assertClose(abs(subspace.vectors[0][7]), 1, absolute: 1e-8)
         XCTAssertLessThanOrEqual(subspace.residuals[0], 1e-8)
+    }
+
+    /// A refreshed subspace whose residual is 100× inside the tolerance is reused for at most
+    /// `reuseSteps` steps in a row (no products: iterations 0), and every refresh measures the
+    /// residual again (here k = 1, ε = 0.3, tolerance 1e-2, reuse 2, 9 steps).
+    func testReuseFollowsTheResidualRule() throws {
+        var (net, batch) = problem()
+        var log: [(iterations: Int, residual: Double)] = []
+        var learner = NaturalGradientLearner(NaturalGradient(epsilon: 0.3, modes: 1, tolerance: 1e-2, reuseSteps: 2)) { _, d in
+            log.append((d.iterations, d.residual))
+        }
+        for _ in 0..<9 {
+            _ = try learner.evaluate(net, batch: batch, forStep: true)
+            try learner.step(&net, learningRate: 0.01)
+        }
+        XCTAssertEqual(log.count, 9)
+        XCTAssertGreaterThan(log[0].iterations, 0, "the first step refreshes")
+        var run = 0
+        for (i, entry) in log.enumerated() where i > 0 {
+            if entry.iterations == 0 {
+                run += 1
+                XCTAssertLessThanOrEqual(run, 2, "step \(i)")
+                XCTAssertLessThanOrEqual(entry.residual, 1e-4, "reused only below tolerance/100")
+            } else { run = 0 }
+        }
+        XCTAssert(log.contains { $0.iterations == 0 }, "this well-separated fixture reuses")
     }
 }

@@ -41,7 +41,7 @@ final class NaturalGradientTheoryTests: XCTestCase {
         let schedule = TrainingSchedule(epochs: epochs, learningRate: 0.005)
         var theoryLearner = TheoryLearner(spec: spec, natural: natural ? OverlapNaturalGradient(modes: 1, epsilon: 1) : nil)
         var networkLearner = NetworkLearner(optimizer: natural ? .natural : .gd, naturalGradient: NaturalGradientLearner(
-            NaturalGradient(epsilon: 1, modes: 1, tolerance: 1e-11, maxIterations: 400)))
+            NaturalGradient(epsilon: 1, modes: 1, tolerance: 1e-11, maxIterations: 400, reuseSteps: 0)))
         var theory: [Matrix] = [], simulated: [Matrix] = [], losses: [Double] = []
         _ = try train(LearningProblem(model: spec, initial: network.overlaps, batches: { _ in batch }),
                       with: &theoryLearner, schedule: schedule, observers: [.rows { _, L, S in theory.append(S); losses.append(L) }])

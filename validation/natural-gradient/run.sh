@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 G=${GRAMFLOW:-.build/release/gramflow}
 here=validation/natural-gradient
 N=${NEURONS:-200}; T=${STEPS:-100}; E=${EPOCHS:-600}
-LRS="1e-4 3e-4 1e-3 3e-3 1e-2 3e-2 1e-1 3e-1"
+LRS="1e-3 3e-3 1e-2 3e-2 1e-1 3e-1 1 3"
 TUNE="101 102"; SEEDS="1 2 3 4 5"
 rm -rf "$here/runs"
 

@@ -5,7 +5,8 @@ import NetworkSimulation
 /// natural-gradient.csv, streamed beside a network run's trajectory.csv under
 /// `--optimizer natural`: per step the top-k sNTK eigenvalues, ε, the largest relative
 /// residual ‖JᵀJ v − λ v‖/λ of the kept subspace, the warm iterations and whether it
-/// was solved afresh (the subspace had rotated, or the first step).
+/// was solved afresh (the subspace had rotated); iterations 0 without a full solve marks a
+/// step that reused the last refresh (its residual is the last one measured).
 final class NaturalGradientLog {
     private let file: StreamingFile?
     private let method: NaturalGradient
