@@ -127,30 +127,38 @@ public struct KPFlowOperators: Sendable {
 
     /// y += (Jθ dθ)_{b,t} for the direction dθ stored like P (N×D, row-major).
     private func addParameterJacobian(_ g: UnsafePointer<Double>, trial b: Int, step t: Int, into y: UnsafeMutablePointer<Double>) {
-        let n = N, r = R, k = K, d = D, a = alpha, T = trajectory.steps
-        let site = trajectory.siteIndex(b, t - 1), xt = (b * T + t - 1) * k, at = (b * T + t - 1) * r
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: r) { c in
+        let n = N, r = R, k = K, d = D, a = alpha
+        withStepInputs(trial: b, step: t) { p, phi, x, lat, c in
+            if k == 1 && r == 1 {   // the common case without the inner loops
+                var s = 0.0
+                for i in 0..<n { s += g[i * d + 2] * phi[i] }
+                let c0 = s / Double(n), x0 = x[0], l0 = lat[0]
+                for i in 0..<n { y[i] += a * (g[i * d] * x0 + g[i * d + 1] * l0 + p[i * d + 1] * c0) }
+                return
+            }
+            for q in 0..<r {
+                var s = 0.0
+                for i in 0..<n { s += g[i * d + k + r + q] * phi[i] }
+                c[q] = s / Double(n)
+            }
+            for i in 0..<n {
+                var acc = 0.0
+                for j in 0..<k { acc += g[i * d + j] * x[j] }
+                for q in 0..<r { acc += g[i * d + k + q] * lat[q] + p[i * d + k + q] * c[q] }
+                y[i] += a * acc
+            }
+        }
+    }
+
+    /// The inputs of step t of trial b, as pointers: P, φ(h_{b,t−1}), x_{b,t−1}, a_{b,t−1}, and R scratch doubles.
+    private func withStepInputs(trial b: Int, step t: Int,
+                                _ body: (UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>, UnsafePointer<Double>,
+                                         UnsafeMutableBufferPointer<Double>) -> Void) {
+        let T = trajectory.steps, site = trajectory.siteIndex(b, t - 1), xt = (b * T + t - 1) * K, at = (b * T + t - 1) * R
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: R) { c in
             network.parameters.storage.withUnsafeBufferPointer { pb in trajectory.phi.withUnsafeBufferPointer { fb in
                 trajectory.x.withUnsafeBufferPointer { xb in trajectory.latent.withUnsafeBufferPointer { lb in
-                    let p = pb.baseAddress!, phi = fb.baseAddress! + site, x = xb.baseAddress! + xt, lat = lb.baseAddress! + at
-                    if k == 1 && r == 1 {   // the common case without the inner loops
-                        var s = 0.0
-                        for i in 0..<n { s += g[i * d + 2] * phi[i] }
-                        let c0 = s / Double(n), x0 = x[0], l0 = lat[0]
-                        for i in 0..<n { y[i] += a * (g[i * d] * x0 + g[i * d + 1] * l0 + p[i * d + 1] * c0) }
-                        return
-                    }
-                    for q in 0..<r {
-                        var s = 0.0
-                        for i in 0..<n { s += g[i * d + k + r + q] * phi[i] }
-                        c[q] = s / Double(n)
-                    }
-                    for i in 0..<n {
-                        var acc = 0.0
-                        for j in 0..<k { acc += g[i * d + j] * x[j] }
-                        for q in 0..<r { acc += g[i * d + k + q] * lat[q] + p[i * d + k + q] * c[q] }
-                        y[i] += a * acc
-                    }
+                    body(pb.baseAddress!, fb.baseAddress! + site, xb.baseAddress! + xt, lb.baseAddress! + at, c)
                 } }
             } }
         }
@@ -171,36 +179,30 @@ public struct KPFlowOperators: Sendable {
     /// g += Jθ(b,t)ᵀ μ for one state row μ (N entries).
     private func addParameterJacobianTranspose(_ mu: UnsafePointer<Double>, trial b: Int, step t: Int,
                                                into g: UnsafeMutablePointer<Double>) {
-        let n = N, r = R, k = K, d = D, a = alpha, T = trajectory.steps
-        let site = trajectory.siteIndex(b, t - 1), xt = (b * T + t - 1) * k, at = (b * T + t - 1) * r
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: r) { c in
-            network.parameters.storage.withUnsafeBufferPointer { pb in trajectory.phi.withUnsafeBufferPointer { fb in
-                trajectory.x.withUnsafeBufferPointer { xb in trajectory.latent.withUnsafeBufferPointer { lb in
-                    let p = pb.baseAddress!, phi = fb.baseAddress! + site, x = xb.baseAddress! + xt, lat = lb.baseAddress! + at
-                    if k == 1 && r == 1 {   // the common case without the inner loops
-                        var sum = 0.0
-                        for i in 0..<n { sum += p[i * d + 1] * mu[i] }
-                        let c0 = a * sum / Double(n), ax = a * x[0], al = a * lat[0]
-                        for i in 0..<n {
-                            g[i * d] += ax * mu[i]; g[i * d + 1] += al * mu[i]; g[i * d + 2] += phi[i] * c0
-                        }
-                        return
-                    }
-                    for s in 0..<r {
-                        var sum = 0.0
-                        for i in 0..<n { sum += p[i * d + k + s] * mu[i] }
-                        c[s] = a * sum / Double(n)
-                    }
-                    for i in 0..<n {
-                        let qi = a * mu[i], fi = phi[i]
-                        for j in 0..<k { g[i * d + j] += qi * x[j] }
-                        for s in 0..<r {
-                            g[i * d + k + s] += qi * lat[s]
-                            g[i * d + k + r + s] += fi * c[s]
-                        }
-                    }
-                } }
-            } }
+        let n = N, r = R, k = K, d = D, a = alpha
+        withStepInputs(trial: b, step: t) { p, phi, x, lat, c in
+            if k == 1 && r == 1 {   // the common case without the inner loops
+                var sum = 0.0
+                for i in 0..<n { sum += p[i * d + 1] * mu[i] }
+                let c0 = a * sum / Double(n), ax = a * x[0], al = a * lat[0]
+                for i in 0..<n {
+                    g[i * d] += ax * mu[i]; g[i * d + 1] += al * mu[i]; g[i * d + 2] += phi[i] * c0
+                }
+                return
+            }
+            for s in 0..<r {
+                var sum = 0.0
+                for i in 0..<n { sum += p[i * d + k + s] * mu[i] }
+                c[s] = a * sum / Double(n)
+            }
+            for i in 0..<n {
+                let qi = a * mu[i], fi = phi[i]
+                for j in 0..<k { g[i * d + j] += qi * x[j] }
+                for s in 0..<r {
+                    g[i * d + k + s] += qi * lat[s]
+                    g[i * d + k + r + s] += fi * c[s]
+                }
+            }
         }
     }
 
