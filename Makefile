@@ -49,6 +49,7 @@ validate: build
 	  python3 -m pip install --quiet sympy 2>/dev/null || python3 -m pip install --quiet --user --break-system-packages sympy; }
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-symbolic.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sntk.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/natural-gradient/run.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-studies.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-kpflow.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sweeps.sh

@@ -36,8 +36,12 @@ struct RunOptions: ParsableArguments {
     var pulseAmplitude: Double?
     @Option(help: ArgumentHelp("Teacher task: JSON file of the teacher's overlaps (its loss-visible ones at least).", valueName: "file"))
     var teacher: String?
-    @Option(help: "Optimizer: gd (full batch), sgd (a fresh batch every epoch) or adam (network only).")
+    @Option(help: "Optimizer: gd (full batch), sgd (a fresh batch every epoch), adam (network only) or natural (the low-rank natural gradient with the top --ntk-rank sNTK modes; the theory follows it in overlap space).")
     var optimizer: Optimizer = .gd
+    @Option(name: .customLong("ntk-rank"), parsing: .unconditional, help: ArgumentHelp("--optimizer natural: the k top sNTK modes it damps (default 1).", valueName: "k"))
+    var ntkRank: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("--optimizer natural: ε in (Θ_k + εI)⁻¹ (default λ_{k+1}, the next sNTK eigenvalue).", valueName: "ε"))
+    var damping: Double?
 
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
@@ -86,7 +90,8 @@ struct RunOptions: ParsableArguments {
                                      pulseAmplitude: pulseAmplitude),
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
-            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
+            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer,
+            ntkRank: ntkRank, damping: damping)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).

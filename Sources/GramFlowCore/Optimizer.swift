@@ -13,6 +13,10 @@ public enum Optimizer: String, CaseIterable, Codable, Sendable {
     /// Adam (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) with step size η per coordinate, fresh batches
     /// only if asked: the same batch every epoch, like `gd`.
     case adam
+    /// The low-rank natural gradient −ηN Jᵀ(Θ_k + εI)⁻¹e with the top-k sNTK modes
+    /// (`--ntk-rank k --damping ε`, docs/theory.md §9), on the same batch every epoch; the
+    /// theory follows it with the reduced sNTK metric.
+    case natural
 
     /// Whether the overlap theory can follow it.
     public var isClosedInOverlapSpace: Bool { self != .adam }

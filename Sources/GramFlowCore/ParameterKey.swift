@@ -6,6 +6,8 @@ public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     // The run and its model.
     case task, rank, phi, dt, tau, inputs, outputs, epochs, lr, steps, seed, neurons
     case update, tolerance, overlaps, optimizer
+    // The natural gradient (`optimizer: natural`).
+    case ntkRank, damping
     // Task options.
     case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data
     // The network's vectors in and out (.npz).

@@ -28,6 +28,9 @@ public protocol RecurrentOperators {
     func parameterJacobian(_ v: [Double]) -> [Double]
     /// Jθᵀ q = Σ_{b,t} Jθ(b,t)ᵀ q_{b,t}.
     func parameterJacobianTranspose(_ q: [Double]) -> [Double]
+    /// JᵀJ on a block of parameter vectors (default: one `parameterGram` each; a model may
+    /// fuse or batch the forward-sensitivity and backward passes).
+    func parameterGram(block: [[Double]]) -> [[Double]]
 }
 
 extension RecurrentOperators {
@@ -43,4 +46,5 @@ extension RecurrentOperators {
     public func ntk(_ q: [Double]) -> [Double] { propagate(parameterOperator(propagateAdjoint(q))) }
     /// JᵀJ v, the parameter-side NTK (same non-zero spectrum as Θ).
     public func parameterGram(_ v: [Double]) -> [Double] { sensitivityTranspose(sensitivity(v)) }
+    public func parameterGram(block: [[Double]]) -> [[Double]] { block.map(parameterGram) }
 }

@@ -39,7 +39,11 @@ public struct StateTrajectory: Sendable {
                 for i in 0..<N { current[i] = 0 }
                 for t in 0...T {
                     let base = (b * (T + 1) + t) * N
-                    for i in 0..<N { phi[base + i] = f.value(current[i]); phiPrime[base + i] = f.derivative(current[i]) }
+                    current.withUnsafeBufferPointer { h in
+                        phi.withUnsafeMutableBufferPointer { fp in phiPrime.withUnsafeMutableBufferPointer { dp in
+                            f.valuesAndSlopes(h.baseAddress!, into: fp.baseAddress! + base, slopes: dp.baseAddress! + base, count: N)
+                        } }
+                    }
                     guard t < T else { break }
                     for k in 0..<K { w[k] = batch.x[batch.inputIndex(b, t, k)] }
                     phi.withUnsafeBufferPointer { fp in

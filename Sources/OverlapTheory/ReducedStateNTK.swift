@@ -49,6 +49,9 @@ public final class ReducedStateNTK {
         return out
     }
 
+    /// c_{b,t} = (κ_{b,t}, ξ_{b,t}), t = 0..T: h_{b,t} = Σ_j c_j p_{E_j} in the basis E = [u.., m..].
+    public func basisCoordinates(_ b: Int, _ t: Int) -> [Double] { state(b, t) }
+
     private func state(_ b: Int, _ t: Int) -> [Double] {
         let base = (b * (batch.steps + 1) + t) * P
         return Array(c[base..<base + P])

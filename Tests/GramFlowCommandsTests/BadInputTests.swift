@@ -24,6 +24,14 @@ final class BadInputTests: XCTestCase {
         try expectUsageError(["integrate", "--lr=-0.1", "--out", "o"], mentions: "--lr: must be a positive number")
         try expectUsageError(["simulate", "--lr", "nan", "--out", "o"], mentions: "--lr: must be a positive number")
     }
+    func testNaturalGradientOptions() throws {
+        try expectUsageError(["simulate", "--ntk-rank", "2", "--out", "o"], mentions: "--ntk-rank: only the natural gradient")
+        try expectUsageError(["simulate", "--optimizer", "natural", "--damping=-1", "--out", "o"],
+                             mentions: "--damping: must be a positive number")
+        try expectUsageError(["validate", "--optimizer", "natural", "--ntk-rank", "0", "--out", "o"], mentions: "--ntk-rank: must be between 1 and 16")
+        try expectUsageError(["validate", "--optimizer", "natural", "--update", "flow", "--out", "o"],
+                             mentions: "--update: the natural gradient is a map")
+    }
     func testUnknownTask() throws {
         try expectUsageError(["validate", "--task", "juggling", "--out", "o"], mentions: "'juggling' is invalid for '--task")
     }

@@ -36,7 +36,7 @@ final class MultiTaskCommandTests: XCTestCase {
     func testBadValuesExit64NamingTheOption() throws {
         let runner = try CommandRunner()
         defer { runner.cleanUp() }
-        for (arguments, option) in [(["--neurons", "1"], "--neurons"), (["--optimizer", "sgd"], "--optimizer"),
+        for (arguments, option) in [(["--neurons", "1"], "--neurons"), (["--optimizer", "sgd"], "--optimizer"), (["--optimizer", "natural"], "--optimizer"),
                                     (["--track-every", "0"], "--track-every"), (["--seeds", "0"], "--seeds")] {
             let result = try runner.run(["multitask"] + arguments + ["--out", "x"])
             XCTAssertEqual(result.status, 64, "\(arguments)")

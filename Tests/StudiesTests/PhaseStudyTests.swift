@@ -127,4 +127,25 @@ final class PhaseStudyTests: XCTestCase {
             XCTAssert("\(error)".contains("adam is not closed in overlap space"), "\(error)")
         }
     }
+
+    /// A natural-gradient phase trains both sides with it (k = 1, ε = 0.5): for linear φ the
+    /// theory's overlap-space natural gradient ends where the network's does, to 5e-3: the
+    /// network's eigenpairs are accurate to their 1e-2 relative residual, i.e. about 1% of the
+    /// overlaps' change (`NaturalGradientTheoryTests` shows 1e-7 with a tight tolerance); and the loss falls.
+    func testNaturalGradientPhaseTheoryFollowsNetwork() throws {
+        let s = try spec("  - {task: filter, epochs: 8, lr: 0.01, optimizer: natural, ntkRank: 1, damping: 0.5}\n")
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try PhaseStudy(spec: s, folder: folder).run(resume: false, progress: false)
+        let theory = outcome.ends["theory"]![0], network = outcome.ends["network"]![0]
+        XCTAssertLessThan(theory.endLoss, theory.startLoss)
+        for (a, b) in zip(theory.overlaps, network.overlaps) { assertClose(a, b, absolute: 5e-3) }
+    }
+
+    /// `optimizer: natural` with `update: flow` is refused when the file is read: it is a map.
+    func testNaturalGradientWithFlowIsRefused() {
+        XCTAssertThrowsError(try spec("  - {task: filter, epochs: 1, lr: 0.001, optimizer: natural, update: flow}\n")) { error in
+            XCTAssert("\(error)".contains("the natural gradient is a map"), "\(error)")
+        }
+    }
 }

@@ -89,6 +89,8 @@ final class StudySchemaAgreementTests: XCTestCase {
         lr: 0.01
         targetNoise: 0.1
         optimizer: sgd
+        ntkRank: 2
+        damping: 0.5
         update: flow
         tolerance: 1e-10
         lrRules: [{below: 0.1, divideBy: 2}]

@@ -68,6 +68,7 @@ public struct MultiTaskConfiguration: Codable, Equatable, Sendable {
         guard epochs >= 1 else { throw InputError(.epochs, "must be at least 1 (got \(epochs))") }
         guard learningRate.isFinite && learningRate > 0 else { throw InputError(.lr, "must be a positive number (got \(learningRate))") }
         guard optimizer != .sgd else { throw InputError(.optimizer, "the Pro/Anti batches are fixed (one trial per angle); use gd or adam") }
+        guard optimizer != .natural else { throw InputError(.optimizer, "the natural gradient is built for the low-rank network only; use gd or adam") }
         guard trackEvery >= 1 else { throw InputError(.trackEvery, "must be at least 1 (got \(trackEvery))") }
         guard !seeds.isEmpty && Set(seeds).count == seeds.count else { throw InputError(.seed, "give one or more distinct seeds") }
         try MemoryEstimate(multiTask: self).check()

@@ -58,13 +58,19 @@ final class PhaseSide<L: Learner>: PhaseLearner {
 enum PhaseSides {
     /// The theory from S: the exact map, or the gradient flow in phases with `update: flow`.
     static func theory(_ model: ModelSpec, S: Matrix) -> PhaseLearner {
-        PhaseSide<TheoryLearner>(kind: "theory", state: S, learner: { TheoryLearner(spec: model, update: $0.update ?? .map, tolerance: $0.tolerance ?? 1e-12) },
+        PhaseSide<TheoryLearner>(kind: "theory", state: S, learner: { phase in
+            TheoryLearner(spec: model, update: phase.update ?? .map, tolerance: phase.tolerance ?? 1e-12,
+                          natural: phase.trainer == .natural ? OverlapNaturalGradient(modes: phase.ntkRank ?? 1, epsilon: phase.damping) : nil)
+        },
                                  matrix: { $0 })
     }
 
-    /// A finite network, trained by each phase's optimizer (gd, sgd or adam).
+    /// A finite network, trained by each phase's optimizer (gd, sgd, adam or natural).
     static func network(_ network: LowRankNetwork) -> PhaseLearner {
-        PhaseSide<NetworkLearner>(kind: "network", state: network, learner: { NetworkLearner(optimizer: $0.trainer) },
+        PhaseSide<NetworkLearner>(kind: "network", state: network, learner: { phase in
+            NetworkLearner(optimizer: phase.trainer, naturalGradient: phase.trainer == .natural
+                ? NaturalGradientLearner(NaturalGradient(epsilon: phase.damping, modes: phase.ntkRank ?? 1)) : nil)
+        },
                                   matrix: { $0.parameters })
     }
 }

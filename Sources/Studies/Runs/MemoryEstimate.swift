@@ -21,6 +21,9 @@ import NetworkSimulation
 ///     sNTK         8·N²               bifurcation: J_∞ (N×3N) and its transpose, Θ_∞, and dsyevd's
 ///                                     copy, workspace and eigenvectors
 ///     comparison   8·(T+1)·N + 150·N  bifurcation compare-optimizers: the KPFlow tensors, 40 Lanczos vectors
+///     natural      (2k+10)·B·(T+1)·N  --optimizer natural: the stored trajectory (φ, φ′, h), e, and the
+///                  + (2k+44)·N·D       block of k+1 sensitivities and their images; k+1 kept vectors,
+///                                     their images and Ritz combinations, 40 Lanczos vectors on a fall-back
 ///
 /// plus 48 MiB for the process itself (runtime, OpenBLAS buffers, allocator slack). Parts that run one after the
 /// other are added all the same, so the sum is an upper-ish bound: `MemoryEstimateTests`
@@ -99,6 +102,11 @@ public struct MemoryEstimate: Sendable {
         add("initial vectors", Self.doubles(2, N, model.layout.dimension), [.neurons, .rank])
     }
 
+    mutating func addNaturalGradient(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, modes k: Int) {
+        add("natural-gradient tensors", Self.doubles(2 * k + 10, B, Self.plus(T, 1), N), [.neurons, .batch, .steps, .ntkRank])
+        add("natural-gradient subspace", Self.doubles(2 * k + 44, N, model.layout.dimension), [.neurons, .ntkRank])
+    }
+
     mutating func addOverlaps(_ model: ModelSpec) {
         let D = model.layout.dimension
         add("overlap matrices", Self.doubles(20, D, D), [.rank])
@@ -124,6 +132,8 @@ public struct MemoryEstimate: Sendable {
         if run != .theory {
             addNetwork(neurons: config.neurons, model: config.model, steps: config.steps, trials: B,
                        copies: config.optimizer == .adam ? 8 : 6)
+            if config.optimizer == .natural { addNaturalGradient(neurons: config.neurons, model: config.model, trials: B,
+                                                                 steps: config.steps, modes: config.modes) }
         }
         addOverlaps(config.model)
         addBatches(model: config.model, trials: B, steps: config.steps, fresh: config.optimizer.freshBatchEachEpoch,

@@ -24,6 +24,10 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var initialOverlaps: [String: Double]?
     /// How the network trains (the theory follows gd and sgd; adam only on the network).
     public var optimizer: Optimizer
+    /// `--ntk-rank k`: the sNTK modes of `optimizer: natural` (nil: 1).
+    public var ntkRank: Int?
+    /// `--damping ε` of `optimizer: natural` (nil: ε = λ_{k+1}).
+    public var damping: Double?
     /// `--vectors`: a .npz file of the initial network's vectors m, u, v, z (N from the file),
     /// or nil. The theory starts from their overlaps.
     public var initialVectors: String?
@@ -31,7 +35,7 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
     private enum CodingKeys: String, CodingKey {
-        case task, model, epochs, steps, seed, neurons, update, optimizer
+        case task, model, epochs, steps, seed, neurons, update, optimizer, ntkRank, damping
         case taskOptions = "options"
         case learningRate = "lr"
         case flowTolerance = "tolerance"
@@ -42,12 +46,17 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
-                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil) {
+                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil,
+                ntkRank: Int? = nil, damping: Double? = nil) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
         self.optimizer = optimizer; self.initialVectors = initialVectors
+        self.ntkRank = ntkRank; self.damping = damping
     }
+
+    /// k of the natural gradient.
+    public var modes: Int { ntkRank ?? 1 }
 
     /// Checks every field; the error names the command-line option and the fix.
     public func validate() throws(InputError) {
@@ -79,6 +88,24 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard neurons >= 1 else { throw InputError(.neurons, "must be at least 1 (got \(neurons))") }
         guard flowTolerance.isFinite && flowTolerance > 0 else {
             throw InputError(.tolerance, "must be a positive number (got \(flowTolerance))")
+        }
+        try Self.checkNaturalGradient(optimizer: optimizer, ntkRank: ntkRank, damping: damping)
+        if optimizer == .natural && update == .flow {
+            throw InputError(.update, "the natural gradient is a map in overlap space; use --update map with --optimizer natural")
+        }
+    }
+
+    /// `--ntk-rank` and `--damping` belong to `--optimizer natural`: k ≥ 1, ε > 0.
+    public static func checkNaturalGradient(optimizer: Optimizer, ntkRank: Int?, damping: Double?) throws(InputError) {
+        if optimizer != .natural {
+            if ntkRank != nil { throw InputError(.ntkRank, "only the natural gradient uses sNTK modes; add --optimizer natural or remove it") }
+            if damping != nil { throw InputError(.damping, "only the natural gradient is damped; add --optimizer natural or remove it") }
+        }
+        if let ntkRank, ntkRank < 1 || ntkRank > 16 {
+            throw InputError(.ntkRank, "must be between 1 and 16 (got \(ntkRank))")
+        }
+        if let damping, !(damping.isFinite && damping > 0) {
+            throw InputError(.damping, "must be a positive number (got \(damping)); leave it out for ε = λ_{k+1}")
         }
     }
 

@@ -29,7 +29,9 @@ public enum Runs {
     /// with the batches of `config.optimizer` (Adam is followed by GD: see `Optimizer`).
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, recording: Recording = .summaryOnly,
                               progress: Bool = true) throws -> RunResult {
-        var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance)
+        var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance,
+                                    natural: config.optimizer == .natural
+                                        ? OverlapNaturalGradient(modes: config.modes, epsilon: config.damping) : nil)
         return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress).result
     }
 
@@ -38,11 +40,13 @@ public enum Runs {
     /// `threads` sets BPTT's threads (nil: its default).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
                                progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil) throws -> RunResult {
-        var learner = NetworkLearner(optimizer: config.optimizer, threads: threads)
+        let log = try NaturalGradientLog(config, next: recording.file)
+        var learner = NetworkLearner(optimizer: config.optimizer, threads: threads, naturalGradient: log?.learner)
         let snapshot = snapshots.map { s in TrainingObserver<LowRankNetwork> { record, _ in s.observe(epoch: record.epoch, network: record.state) } }
         var (result, network) = try record(config, problem(config, initial: initial), &learner, recording,
                                            label: "network N=\(initial.neurons)", progress: progress, also: snapshot.map { [$0] } ?? [])
         try snapshots?.finish()
+        try log?.close()
         result.network = network
         return result
     }

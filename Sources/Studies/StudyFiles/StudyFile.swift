@@ -144,7 +144,7 @@ public enum StudyFile {
     private static let allowedValues: [String: String] = [
         "task": TaskName.allCases.map(\.rawValue).joined(separator: ", "),
         "phi": Nonlinearity.allCases.map(\.rawValue).joined(separator: ", "),
-        "optimizer": "gd, sgd", "run": "theory, network, both", "study": "phases, equivalence, twins",
+        "optimizer": "gd, sgd, adam, natural", "run": "theory, network, both", "study": "phases, equivalence, twins",
         "sweep": "run, study", "combine": "cross, zip",
     ]
 

@@ -23,6 +23,7 @@ indirect enum StudySchema: Sendable {
     static let phase: StudySchema = .fields([
         "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
         "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar, "tolerance": .scalar,
+        "ntkRank": .scalar, "damping": .scalar,
         "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
     ])
 

@@ -104,8 +104,12 @@ public struct StudyPhase: Codable, Equatable, Sendable {
     public var lr: Double
     /// σ of Gaussian noise added to every target entry, fresh each epoch (default 0).
     public var targetNoise: Double?
-    /// gd (one batch per phase), sgd (a fresh batch per epoch) or adam (network only); default gd.
+    /// gd (one batch per phase), sgd (a fresh batch per epoch), adam (network only) or natural
+    /// (the low-rank natural gradient, `ntkRank` modes, `damping` ε); default gd.
     public var optimizer: Optimizer?
+    /// k and ε of `optimizer: natural` (defaults 1 and λ_{k+1}).
+    public var ntkRank: Int?
+    public var damping: Double?
     /// How the theory advances in this phase: the exact map (default) or the gradient flow.
     public var update: OverlapUpdate?
     /// Local error tolerance of the flow's ODE solver (default 1e-12).

@@ -28,6 +28,9 @@ extension StudySpec {
             guard phase.noise.isFinite && phase.noise >= 0 else {
                 return (at + ["targetNoise"], "must be a non-negative number (got \(phase.noise))")
             }
+            if phase.trainer == .natural && phase.update == .flow && runners.theory {
+                return (at + ["update"], "the natural gradient is a map in overlap space; use update: map with optimizer: natural")
+            }
             guard phase.trainer != .adam || !runners.theory else {
                 return (at + ["optimizer"], "adam is not closed in overlap space, so the theory cannot run it; use gd or sgd, or train the network alone with `run: network`")
             }
@@ -100,7 +103,7 @@ extension StudySpec {
         case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
         case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
-        case .task, .epochs, .lr, .optimizer, .update, .tolerance: return ["phases", "\(i + 1)", key.rawValue]
+        case .task, .epochs, .lr, .optimizer, .update, .tolerance, .ntkRank, .damping: return ["phases", "\(i + 1)", key.rawValue]
         case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data:
             return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
@@ -115,7 +118,7 @@ extension StudySpec {
         return RunConfiguration(task: phase.task, taskOptions: phase.options?.taskOptions ?? TaskOptions(),
                                 model: model.spec, epochs: phase.epochs, learningRate: phase.lr,
                                 steps: model.trialSteps, seed: phaseSeed(i), neurons: start.size,
-                                optimizer: phase.trainer)
+                                optimizer: phase.trainer, ntkRank: phase.ntkRank, damping: phase.damping)
     }
 
     /// The seed of phase i's batches and target noise: distinct per phase, fixed by the
