@@ -114,6 +114,20 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// spectrum.png (top eigenvalues per KPFlow operator, log scale) and explained.png
+    /// (cumulative explained variance Σ_{i≤j} λ_i / tr, as in the KPFlow poster's Fig. 4)
+    /// from curves.csv, whose columns are mode, then <op>_value, <op>_explained per operator.
+    public static func plotKPFlow(in folder: URL, operators: [String], title: String) throws {
+        var script = header(title: title)
+        script += "set xlabel 'mode j'\nset output 'spectrum.png'\nset logscale y\nset format y '10^{%L}'\nset ylabel 'eigenvalue (σ for P)'\n"
+        script += "plot " + operators.enumerated().map { "'curves.csv' using 1:\(2 + 2 * $0.offset) with linespoints lw 2 title '\($0.element)'" }
+            .joined(separator: ", \\\n     ") + "\n"
+        script += "set output 'explained.png'\nunset logscale y\nset format y '%g'\nset yrange [0:1.02]\nset ylabel 'cumulative explained variance'\n"
+        script += "plot " + operators.enumerated().map { "'curves.csv' using 1:\(3 + 2 * $0.offset) with linespoints lw 2 title '\($0.element)'" }
+            .joined(separator: ", \\\n     ") + ", 0.95 with lines dt 2 lc rgb 'gray' title '95 %'\n"
+        try run(script, in: folder)
+    }
+
     static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
