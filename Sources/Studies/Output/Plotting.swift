@@ -128,6 +128,16 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// scan.png: the leading real part of Df(κ*) and κ*_1 along the path from branch.csv,
+    /// with the zero line: a crossing is where the real part passes it.
+    public static func plotScan(in folder: URL, rank: Int, xlabel: String, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'scan.png'\nset xlabel '\(xlabel.replacingOccurrences(of: "'", with: ""))' noenhanced\nset ylabel 'leading Re λ of Df(κ*)'\nset y2label 'κ*_1'\nset y2tics\n"
+        script += "plot 'branch.csv' using 1:\(rank + 2) axes x1y1 with lines lw 2 title 'Re λ', "
+        script += "'branch.csv' using 1:2 axes x1y2 with lines lw 2 dt 2 title 'κ*_1', 0 axes x1y1 with lines lc rgb 'gray' notitle\n"
+        try run(script, in: folder)
+    }
+
     static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'
