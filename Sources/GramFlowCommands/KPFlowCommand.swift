@@ -64,6 +64,7 @@ struct KPFlowCommand: ParsableCommand {
     }
 
     func run() throws {
+        LargeBlockReuse.enable()
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-kpflow")
         try withOutputFolder(path) { folder in
             var network = try InitialState.network(config)
@@ -78,6 +79,7 @@ struct KPFlowCommand: ParsableCommand {
             }
             let analysis = try KPFlowAnalysis.run(config, network: network, operators: operators, options: spectraOptions(config))
             try analysis.write(into: folder, plot: options.output.plot)
+            guard !options.output.quiet else { return Finished(outcomes: outcomes) }
             return Finished(outcomes: outcomes, summary: """
             KPFlow of N = \(network.neurons), B = \(analysis.trials), T = \(analysis.steps) after \(config.epochs) epochs (\(method.rawValue), k = \(modes)):
             \(KPFlowReport.lines(analysis.spectra).joined(separator: "\n"))
