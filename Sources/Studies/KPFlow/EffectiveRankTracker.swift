@@ -24,6 +24,7 @@ public final class EffectiveRankTracker {
     public init(file url: URL, every: Int, theory: Bool, batches: @escaping (Int) -> TaskBatch,
                 options: KPFlowSpectraOptions = KPFlowSpectraOptions(count: 10, eigenfunctions: 0, traceProducts: 60)) throws {
         precondition(every >= 1)
+        LargeBlockReuse.enable()  // each tracked epoch allocates B·T·N tensors per product
         self.every = every; self.options = options; self.batches = batches
         file = try StreamingFile(url)
         let names = theory ? ["reduced_ntk"] : [KPFlowOperator.parameterOperator, .propagation, .ntk].map(\.rawValue)
