@@ -4,7 +4,7 @@ import GramFlowCore
 import GramFlowNumerics
 import NetworkSimulation
 import OverlapTheory
-import Studies
+@testable import Studies
 import TestSupport
 
 /// `--track-ntk-every`: the rows the observer streams during training against the
@@ -67,5 +67,27 @@ final class EffectiveRankTrackerTests: XCTestCase {
         XCTAssertEqual(table.map { Int($0[0]) }, [0, 5])
         let reduced = try ReducedStateNTK(spec: config.model, overlaps: S0, batch: try config.makeBatchSchedule().batch(epoch: 0))
         assertClose(table[0][1], participationRatio(dense(reduced.latentCount, reduced.apply)), relative: 1e-10)
+    }
+
+    /// A two-phase theory study (7 and 5 epochs, E = 3): rows at 0, 3, 6, 7 and 7, 10, 12 on the
+    /// joined clock; each phase's first row against the dense reduced sNTK of the overlaps the
+    /// phase starts from, on that phase's batch (PR to 1e-10).
+    func testStudyPhasesAreTrackedOnTheJoinedClock() throws {
+        let spec = try StudyFile.parse("model: {rank: 1, steps: 12}\ninitial: {neurons: 24, seed: 5}\nrun: theory\nphases:\n"
+            + "  - {task: filter, epochs: 7, lr: 0.01}\n  - {task: filter, epochs: 5, lr: 0.01}\n", file: "t.yaml")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tracker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try PhaseStudy(spec: spec, folder: folder, trackNTKEvery: 3).run(resume: false, progress: false)
+        let first = try rows(folder.appendingPathComponent("theory/reduced-ntk-ranks-phase-1.csv"))
+        let second = try rows(folder.appendingPathComponent("theory/reduced-ntk-ranks-phase-2.csv"))
+        XCTAssertEqual(first.map { Int($0[0]) }, [0, 3, 6, 7])
+        XCTAssertEqual(second.map { Int($0[0]) }, [7, 10, 12])
+        let S0 = try InitialState.overlaps(RunConfiguration(model: spec.model.spec, seed: 5, neurons: 24))
+        let S1 = OverlapState(layout: spec.model.spec.layout, values: outcome.ends["theory"]![0].overlaps).S
+        for (row, S, phase) in [(first[0], S0, 0), (second[0], S1, 1)] {
+            let reduced = try ReducedStateNTK(spec: spec.model.spec, overlaps: S, batch: try PhaseBatches(spec: spec, phase: phase).batch(epoch: 0))
+            assertClose(row[1], participationRatio(dense(reduced.latentCount, reduced.apply)), relative: 1e-10, "phase \(phase + 1)")
+        }
     }
 }

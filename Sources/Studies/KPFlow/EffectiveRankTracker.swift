@@ -19,13 +19,17 @@ public final class EffectiveRankTracker {
     private let file: StreamingFile
     private let batches: (Int) -> TaskBatch
     private var pending: (() throws -> Void)?
+    /// Added to the epoch written (a study phase's start on the joined clock).
+    private let epochOffset: Int
 
-    /// - Parameter batches: the batch of each epoch, asked in increasing epoch order.
-    public init(file url: URL, every: Int, theory: Bool, batches: @escaping (Int) -> TaskBatch,
+    /// - Parameters:
+    ///   - batches: the batch of each epoch, asked in increasing epoch order.
+    ///   - epochOffset: added to the epochs written (E still counts from the run's own epoch 0).
+    public init(file url: URL, every: Int, theory: Bool, batches: @escaping (Int) -> TaskBatch, epochOffset: Int = 0,
                 options: KPFlowSpectraOptions = KPFlowSpectraOptions(count: 10, eigenfunctions: 0, traceProducts: 60)) throws {
         precondition(every >= 1)
         LargeBlockReuse.enable()  // each tracked epoch allocates B·T·N tensors per product
-        self.every = every; self.options = options; self.batches = batches
+        self.every = every; self.options = options; self.batches = batches; self.epochOffset = epochOffset
         file = try StreamingFile(url)
         let names = theory ? ["reduced_ntk"] : [KPFlowOperator.parameterOperator, .propagation, .ntk].map(\.rawValue)
         try file.write("epoch," + names.map { "\($0)_participation_ratio,\($0)_modes95" }.joined(separator: ",") + "\n")
@@ -33,9 +37,9 @@ public final class EffectiveRankTracker {
 
     /// Records `epoch` if it is a multiple of E; the last epoch seen is recorded by `finish()`.
     private func observe(epoch: Int, compute: @escaping () throws -> [SpectrumSummary]) throws {
-        let row = { [file] in
+        let row = { [file, epochOffset] in
             let summaries = try compute()
-            try file.write("\(epoch)," + summaries.map { "\($0.participationRatio),\($0.modes95.map(String.init) ?? "")" }
+            try file.write("\(epoch + epochOffset)," + summaries.map { "\($0.participationRatio),\($0.modes95.map(String.init) ?? "")" }
                 .joined(separator: ",") + "\n")
         }
         if epoch % every == 0 { try row(); pending = nil } else { pending = row }
