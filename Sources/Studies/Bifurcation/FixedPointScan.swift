@@ -131,7 +131,9 @@ public enum FixedPointScan {
             switch c.crossing.kind {
             case .pitchfork: line += ", a₃ = \(g(c.cubic))"
             case .saddleNode: line += ", a₂ = \(g(c.quadratic))"
-            case .hopf: line += ", ω = \(g(c.frequency)), c₁ = \(g(c.c1?.real)) + \(g(c.c1?.imaginary))i, l₁ = \(g(c.lyapunovCoefficient))"
+            case .hopf:
+                let imaginary = c.c1.map { ($0.imaginary < 0 ? " − " : " + ") + g(abs($0.imaginary)) + "i" } ?? ""
+                line += ", ω = \(g(c.frequency)), c₁ = \(g(c.c1?.real))\(imaginary), l₁ = \(g(c.lyapunovCoefficient))"
             }
             return line + (c.note.isEmpty ? "" : " (\(c.note))")
         }
