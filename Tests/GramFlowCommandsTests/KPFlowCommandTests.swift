@@ -37,16 +37,22 @@ final class KPFlowCommandTests: XCTestCase {
         XCTAssert(ranks[2].hasPrefix("ntk,") && ranks[2].contains(",true,"), String(ranks[2]))  // n_θ = 36 ≤ 60: exact traces
     }
 
-    func testBadKPFlowInputExits64() throws {
-        for (arguments, expected) in [(["--modes", "0"], "--modes"), (["--operators", "Q"], "--operators"),
-                                      (["--eigenfunctions", "11"], "--eigenfunctions"), (["--trace-products", "2"], "--trace-products"),
-                                      (["--track-ntk-every", "0"], "--track-ntk-every")] {
+    /// Each command line exits 64 and names `expected` in its message.
+    private func assertUsageErrors(_ command: [String], _ cases: [([String], String)]) throws {
+        for (arguments, expected) in cases {
             let runner = try CommandRunner()
             defer { runner.cleanUp() }
-            let result = try runner.run(["kpflow", "--neurons", "10", "--steps", "10", "--epochs", "0"] + arguments + ["--out", "o"])
+            let result = try runner.run(command + arguments + ["--out", "o"])
             XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
-            XCTAssert(result.stderr.contains(expected), result.stderr)
+            XCTAssert(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
+    }
+
+    func testBadKPFlowInputExits64() throws {
+        try assertUsageErrors(["kpflow", "--neurons", "10", "--steps", "10", "--epochs", "0"],
+                              [(["--modes", "0"], "--modes"), (["--operators", "Q"], "--operators"),
+                               (["--eigenfunctions", "11"], "--eigenfunctions"), (["--trace-products", "2"], "--trace-products"),
+                               (["--track-ntk-every", "0"], "--track-ntk-every")])
     }
 
     /// The erf pitchfork at σ_vu = 1 with a₃ = −π/4 (closed form), through the CLI.
@@ -66,15 +72,10 @@ final class KPFlowCommandTests: XCTestCase {
     }
 
     func testBadScanInputExits64() throws {
-        for (arguments, expected) in [(["--vary", "v1.u1"], "--range"), (["--vary", "q1.u1", "--range", "0:1"], "--overlaps"),
-                                      ([], "--vary/--to"), (["--vary", "v1.u1", "--range", "0:3"], "positive semi-definite"),
-                                      (["--vary", "v1.u1", "--range", "0:1", "--start", "1,2"], "--start")] {
-            let runner = try CommandRunner()
-            defer { runner.cleanUp() }
-            let result = try runner.run(["bifurcation", "scan"] + arguments + ["--out", "o"])
-            XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
-            XCTAssert(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
-        }
+        try assertUsageErrors(["bifurcation", "scan"],
+                              [(["--vary", "v1.u1"], "--range"), (["--vary", "q1.u1", "--range", "0:1"], "--overlaps"),
+                               ([], "--vary/--to"), (["--vary", "v1.u1", "--range", "0:3"], "positive semi-definite"),
+                               (["--vary", "v1.u1", "--range", "0:1", "--start", "1,2"], "--start")])
     }
 
     /// simulate --track-ntk-every 2 over 5 epochs: ntk-ranks.csv rows at epochs 0, 2, 4, 5.

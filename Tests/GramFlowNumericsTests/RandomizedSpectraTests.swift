@@ -22,12 +22,8 @@ final class RandomizedSpectraTests: XCTestCase {
     /// dsyevd, true residuals ≤ 1e-8·λ₁ (q = 6 power iterations, ℓ = 15:
     /// (λ₁₆/λ₅)^13 = 0.6^143 ≈ 1e-32, rounding-limited).
     func testRandomizedEigenMatchesDense() throws {
-        let random = RandomSource(seed: 5)
         let n = 200
-        let q = try orthonormalColumns(Matrix(rows: n, cols: n, storage: random.gaussians(n * n)))
-        var scaled = q
-        for j in 0..<n { let s = pow(0.6, Double(j)); for i in 0..<n { scaled[i, j] *= s } }
-        let psd = (scaled * q.transposed).symmetrized
+        let psd = try symmetricWithSpectrum((0..<n).map { pow(0.6, Double($0)) }, random: RandomSource(seed: 5))
         let dense = try SymmetricEigen(psd)
         let pairs = try Eigenpairs.top(5, dimension: n, method: .randomized, steps: 6, random: RandomSource(seed: 1)) { self.times(psd, $0) }
         for r in 0..<5 {
@@ -78,11 +74,8 @@ final class RandomizedSpectraTests: XCTestCase {
     /// (2/m)^½ ‖A‖_F / tr A with the same 60 products (the point of Hutch++).
     func testHutchPlusPlusWithinVarianceBound() throws {
         let n = 400, m = 60
-        let q = try orthonormalColumns(Matrix(rows: n, cols: n, storage: RandomSource(seed: 6).gaussians(n * n)))
-        var scaled = q
         let spectrum = (0..<n).map { 1 / pow(Double($0 + 1), 2) }
-        for j in 0..<n { for i in 0..<n { scaled[i, j] *= spectrum[j] } }
-        let a = (scaled * q.transposed).symmetrized
+        let a = try symmetricWithSpectrum(spectrum, random: RandomSource(seed: 6))
         let trace = spectrum.reduce(0, +), frobenius = spectrum.reduce(0) { $0 + $1 * $1 }.squareRoot()
         var squares = 0.0
         for seed in 1...30 {
