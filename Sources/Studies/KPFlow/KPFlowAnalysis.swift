@@ -31,9 +31,12 @@ public struct KPFlowAnalysis {
         }
     }
 
-    /// The run's memory plus the analysis: the stored trajectory (φ, φ', h: 3·B·(T+1)·N), the
-    /// eigenfunctions kept and two work tensors per operator, the Krylov / sketch vectors on the
-    /// parameter side (n_θ each) and, for P, on the state side (B·T·N each).
+    /// The run's memory plus the analysis, in state tensors of B·(T+1)·N doubles: the stored
+    /// trajectory (φ, φ′, h: 3), the eigenfunctions kept per operator, 10 for the products in
+    /// flight (an argument, its copies in P and P*, Jθ's output, an eigenfunction and its Θu)
+    /// and the freed ones `LargeBlockReuse` keeps for reuse (measured: 16 tensors at the peak
+    /// with 3 kept, `MemoryEstimateTests`), and for P its Krylov / sketch vectors; plus the
+    /// Krylov vectors on the parameter side (n_θ each).
     public static func memory(_ config: RunConfiguration, operators: [KPFlowOperator],
                               options o: KPFlowSpectraOptions) -> MemoryEstimate {
         var estimate = MemoryEstimate(config, run: .network)
@@ -41,7 +44,7 @@ public struct KPFlowAnalysis {
         let l = config.model.layout
         let tensor = MemoryEstimate.doubles(B, T + 1, N) ?? .max
         let krylov = o.method == .lanczos ? (o.steps ?? max(2 * o.count + 20, 40)) : o.count + 10
-        let stateVectors = 3 + operators.count * (o.eigenfunctions + 2) + (operators.contains(.propagation) ? krylov + 2 : 0)
+        let stateVectors = 3 + 10 + operators.count * o.eigenfunctions + (operators.contains(.propagation) ? krylov + 2 : 0)
         let parameterVectors = (krylov + o.count + 3) * N * (l.inputs + 2 * l.rank)
         estimate.add("KPFlow tensors", tensor.multipliedReportingOverflow(by: stateVectors).overflow ? nil : tensor * stateVectors,
                      [.neurons, .steps, .batch])
