@@ -13,10 +13,11 @@ import GramFlowNumerics
 ///     J = ∂h/∂θ = P Jθ,   Θ = J Jᵀ = P K P*.
 ///
 /// Every product goes through the N×R blocks (U Vᵀ is never formed): O(B·T·N·(K+R)), and
-/// through dgemm over the whole batch (all trials of a step at once in P and P*, all
-/// (b, t) at once in Jθ and Jθᵀ): the top-10 of Θ at N = 1000, B = 20, T = 90 (`gramflow
-/// kpflow`, whole process) takes 1.8 s of CPU against 5.8 s with the scalar loops, which the
-/// tests keep as `ReferenceKPFlow` and these products reproduce to 1e-13.
+/// through BLAS over the whole batch (all trials of a step at once in P and P*, all
+/// (b, t) at once in Jθ and Jθᵀ; dgemv for the reductions to R or K + R columns): the top-10
+/// of Θ at N = 1000, B = 20, T = 90 (`gramflow kpflow`, whole process, farm-bench median)
+/// takes 1.43 s of CPU against 1.81 s with dgemm for those reductions and 5.8 s with the
+/// scalar loops, which the tests keep as `ReferenceKPFlow` and these products reproduce to 1e-13.
 /// Parameter directions are N×D matrices laid out like `LowRankNetwork.parameters`;
 /// the readout columns Z do not move h, so J ignores them and Jᵀ leaves them zero.
 public struct KPFlowOperators: Sendable {
@@ -50,7 +51,7 @@ public struct KPFlowOperators: Sendable {
                     let y = previous + b * row, z = current + b * row, f = slope + b * siteRow, sb = S + b * n
                     for i in 0..<n { sb[i] = f[i] * y[i]; z[i] += (1 - a) * y[i] }
                 }
-                BLAS.gemm(.none, .none, m: B, n: r, k: n, alpha: 1, a: S, lda: n, b: p + k + r, ldb: d, beta: 0, c: C, ldc: r)
+                reduce(m: B, k: n, r: r, alpha: 1, a: S, lda: n, b: p + k + r, ldb: d, c: C, ldc: r)
                 BLAS.gemm(.none, .transpose, m: B, n: n, k: r, alpha: a / Double(n), a: C, lda: r, b: p + k, ldb: d,
                           beta: 1, c: current, ldc: row)
             }
@@ -66,7 +67,7 @@ public struct KPFlowOperators: Sendable {
         return stepSweep(q) { p, dp, o, S, C in
             for t in stride(from: T - 1, through: 1, by: -1) {
                 let next = o + t * n, current = o + (t - 1) * n, slope = dp + t * n
-                BLAS.gemm(.none, .none, m: B, n: r, k: n, alpha: 1, a: next, lda: row, b: p + k, ldb: d, beta: 0, c: C, ldc: r)
+                reduce(m: B, k: n, r: r, alpha: 1, a: next, lda: row, b: p + k, ldb: d, c: C, ldc: r)
                 BLAS.gemm(.none, .transpose, m: B, n: n, k: r, alpha: 1, a: C, lda: r, b: p + k + r, ldb: d, beta: 0, c: S, ldc: n)
                 for b in 0..<B {
                     let y = next + b * row, z = current + b * row, f = slope + b * siteRow, sb = S + b * n
@@ -97,6 +98,23 @@ public struct KPFlowOperators: Sendable {
         return out
     }
 
+    /// C[:, q] = α A B[:, q] for the r ≪ k columns of B (A m×k, row stride lda): one dgemv per
+    /// column, which reads A once in place where dgemm would first copy (pack) all of it.
+    private func reduce(m: Int, k: Int, r: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        for q in 0..<r {
+            BLAS.gemv(.none, m: m, n: k, alpha: alpha, a: a, lda: lda, x: b + q, incx: ldb, beta: 0, y: c + q, incy: ldc)
+        }
+    }
+
+    /// C[:, q] = α Aᵀ B[:, q] + β C[:, q] (A m×k, so C has k rows), one dgemv per column of B.
+    private func reduceTransposed(m: Int, k: Int, r: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                                  b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        for q in 0..<r {
+            BLAS.gemv(.transpose, m: m, n: k, alpha: alpha, a: a, lda: lda, x: b + q, incx: ldb, beta: beta, y: c + q, incy: ldc)
+        }
+    }
+
     /// The B·T × (K + 2R) rows ℓ_{b,t} = (x_{b,t−1}, a_{b,t−1}, c_{b,t}), the last block
     /// filled by the caller.
     private func inputsAndLatents(width w: Int) -> [Double] {
@@ -125,8 +143,8 @@ public struct KPFlowOperators: Sendable {
             trajectory.phi.withUnsafeBufferPointer { fp in
                 l.withUnsafeMutableBufferPointer { lp in
                     for b in 0..<B {   // c_{b,t} = dVᵀφ(h_{b,t−1})/N: rows t = 0..T−1 of trial b's φ.
-                        BLAS.gemm(.none, .none, m: T, n: r, k: n, alpha: 1 / Double(n), a: fp.baseAddress! + b * (T + 1) * n, lda: n,
-                                  b: gp.baseAddress! + k + r, ldb: d, beta: 0, c: lp.baseAddress! + b * T * w + k + r, ldc: w)
+                        reduce(m: T, k: n, r: r, alpha: 1 / Double(n), a: fp.baseAddress! + b * (T + 1) * n, lda: n,
+                               b: gp.baseAddress! + k + r, ldb: d, c: lp.baseAddress! + b * T * w + k + r, ldc: w)
                     }
                 }
             }
@@ -157,13 +175,11 @@ public struct KPFlowOperators: Sendable {
                         c.withUnsafeMutableBufferPointer { cp in
                             g.storage.withUnsafeMutableBufferPointer { gp in
                                 let G = gp.baseAddress!, Q = qp.baseAddress!, C = cp.baseAddress!
-                                BLAS.gemm(.transpose, .none, m: n, n: w, k: B * T, alpha: a, a: Q, lda: n, b: xp.baseAddress!, ldb: w,
-                                          beta: 0, c: G, ldc: d)
-                                BLAS.gemm(.none, .none, m: B * T, n: r, k: n, alpha: 1, a: Q, lda: n, b: pp.baseAddress! + k, ldb: d,
-                                          beta: 0, c: C, ldc: r)
+                                reduceTransposed(m: B * T, k: n, r: w, alpha: a, a: Q, lda: n, b: xp.baseAddress!, ldb: w, beta: 0, c: G, ldc: d)
+                                reduce(m: B * T, k: n, r: r, alpha: 1, a: Q, lda: n, b: pp.baseAddress! + k, ldb: d, c: C, ldc: r)
                                 for b in 0..<B {
-                                    BLAS.gemm(.transpose, .none, m: n, n: r, k: T, alpha: a / Double(n), a: fp.baseAddress! + b * (T + 1) * n,
-                                              lda: n, b: C + b * T * r, ldb: r, beta: 1, c: G + k + r, ldc: d)
+                                    reduceTransposed(m: T, k: n, r: r, alpha: a / Double(n), a: fp.baseAddress! + b * (T + 1) * n, lda: n,
+                                                     b: C + b * T * r, ldb: r, beta: 1, c: G + k + r, ldc: d)
                                 }
                             }
                         }
