@@ -20,7 +20,7 @@ public struct GramFlowCommand: ParsableCommand {
         overlaps     the overlaps of a network's vectors (.npz), and which the loss sees
         """,
         version: GramFlowVersion.current,
-        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, StudyCommand.self, MultiTaskCommand.self, SweepCommand.self, ClaimsCommand.self, OverlapsCommand.self])
+        subcommands: [IntegrateCommand.self, SimulateCommand.self, ValidateCommand.self, DeriveCommand.self, BifurcationCommand.self, KPFlowCommand.self, StudyCommand.self, MultiTaskCommand.self, SweepCommand.self, ClaimsCommand.self, OverlapsCommand.self])
     public init() {}
 
     /// Runs the command line: a mistyped subcommand gets a suggestion (exit 64), and output

@@ -27,7 +27,8 @@ struct IntegrateCommand: ParsableCommand {
         try withOutputFolder(path) { folder in
             let start = try InitialState.overlaps(config)
             let result = try Runs.theory(config, initial: start,
-                                         recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet)
+                                         recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet,
+                                         tracking: try options.tracker(config, in: folder, theory: true))
             let traces = try writeOutputTraces(config, into: folder, theory: (start, finalOverlaps(result)))
             let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
                                                into: folder, plot: options.output.plot)
@@ -36,7 +37,7 @@ struct IntegrateCommand: ParsableCommand {
             theory (\(config.update.rawValue)): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(options.output.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(options.trackNTKEvery == nil ? "" : ", \(path)/reduced-ntk-ranks.csv")\(options.output.plot ? " and figures" : "")
             """)
         }
     }

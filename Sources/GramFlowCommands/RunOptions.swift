@@ -48,6 +48,8 @@ struct RunOptions: ParsableArguments {
     var overlaps: String?
     @Option(name: .customLong("record-every"), help: ArgumentHelp("Write every K-th epoch's row to trajectory.csv (and the last); the invariant drift is still taken over every epoch.", valueName: "K"))
     var recordEvery: Int = 1
+    @Option(name: .customLong("track-ntk-every"), help: ArgumentHelp("Every E epochs (and at the last) record the effective ranks of K, P and Θ = PKP* (network: ntk-ranks.csv) and of the reduced sNTK (theory: reduced-ntk-ranks.csv).", valueName: "E"))
+    var trackNTKEvery: Int?
     @OptionGroup var output: OutputOptions
     @OptionGroup var dataOptions: DataOptions
 
@@ -103,7 +105,16 @@ struct RunOptions: ParsableArguments {
     /// Checks the output folder can be written, before any work.
     func checkOutput(default name: String) throws -> String {
         guard recordEvery >= 1 else { throw ValidationError("--record-every: must be at least 1 (got \(recordEvery))") }
+        if let every = trackNTKEvery, every < 1 { throw ValidationError("--track-ntk-every: must be at least 1 (got \(every))") }
         return try output.checked(default: name)
+    }
+
+    /// The `--track-ntk-every` recorder of one run side into `folder` (nil without the option).
+    func tracker(_ config: RunConfiguration, in folder: OutputFolder, theory: Bool) throws -> EffectiveRankTracker? {
+        guard let every = trackNTKEvery else { return nil }
+        let schedule = try config.makeBatchSchedule()
+        return try EffectiveRankTracker(file: folder.path(theory ? "reduced-ntk-ranks.csv" : "ntk-ranks.csv"), every: every,
+                                        theory: theory, batches: schedule.batch(epoch:))
     }
 
     private func readOverlaps(_ path: String, layout: VectorLayout) throws -> [String: Double] {

@@ -25,7 +25,8 @@ struct SimulateCommand: ParsableCommand {
             let initial = try InitialState.network(config)
             let result = try Runs.network(config, initial: initial,
                                           recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet,
-                                          snapshots: try options.dataOptions.snapshots(in: folder))
+                                          snapshots: try options.dataOptions.snapshots(in: folder),
+                                          tracking: try options.tracker(config, in: folder, theory: false))
             let vectors = try options.dataOptions.saveFinalVectors(result, into: folder)
             let traces = try writeOutputTraces(config, into: folder, network: (initial, result.network ?? initial))
             let manifest = try RunWriter.write(result, kind: "network", config: config, discrete: true,
@@ -35,7 +36,7 @@ struct SimulateCommand: ParsableCommand {
             network N=\(config.neurons): \(result.trajectory.epochsObserved - 1) epochs in \(short(result.seconds)) s, \
             loss \(short(manifest.initialLoss)) → \(short(manifest.finalLoss)) [\(manifest.status)]
             \(invariantSummary(manifest))
-            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(vectors.map { ", \(path)/\($0)" }.joined())\(options.output.plot ? " and figures" : "")
+            wrote \(path)/trajectory.csv, \(path)/run.json, \(path)/outputs.npz\(options.trackNTKEvery == nil ? "" : ", \(path)/ntk-ranks.csv")\(vectors.map { ", \(path)/\($0)" }.joined())\(options.output.plot ? " and figures" : "")
             """)
         }
     }

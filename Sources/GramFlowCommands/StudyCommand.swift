@@ -19,6 +19,8 @@ struct StudyCommand: ParsableCommand {
     private var out: String { output.out ?? "gramflow-study" }
     private var plot: Bool { output.plot }
     private var quiet: Bool { output.quiet }
+    @Option(name: .customLong("track-ntk-every"), help: ArgumentHelp("`phases` studies: every E epochs of each phase (and at its last) record the effective ranks of K, P and Θ = PKP* (network/ntk-ranks-phase-k.csv) and of the reduced sNTK (theory/reduced-ntk-ranks-phase-k.csv).", valueName: "E"))
+    var trackNTKEvery: Int?
     @Option(name: .customLong("stop-after-phase"), help: .hidden)
     var stopAfterPhase: Int?
 
@@ -26,6 +28,12 @@ struct StudyCommand: ParsableCommand {
         _ = try loadSpec()
         _ = try output.checked(default: "gramflow-study")
         if let stop = stopAfterPhase, stop < 1 { throw ValidationError("--stop-after-phase: must be at least 1") }
+        if let every = trackNTKEvery {
+            guard every >= 1 else { throw ValidationError("--track-ntk-every: must be at least 1 (got \(every))") }
+            guard try loadSpec().kind == .phases else {
+                throw ValidationError("--track-ntk-every: only `phases` studies are tracked; remove it for `study: equivalence` or `study: twins`")
+            }
+        }
     }
 
     private func loadSpec() throws -> StudySpec {
@@ -57,7 +65,7 @@ struct StudyCommand: ParsableCommand {
 
     private func runPhases(_ spec: StudySpec) throws {
         let folder = try openOutputFolder { try OutputFolder(resumable: out, resume: resume) }
-        let study = PhaseStudy(spec: spec, folder: folder.staging)
+        let study = PhaseStudy(spec: spec, folder: folder.staging, trackNTKEvery: trackNTKEvery)
         let kept = "the completed phases are kept in \(folder.staging.path)"
         do {
             let outcome = try study.run(resume: resume, stopAfter: stopAfterPhase, progress: !quiet)

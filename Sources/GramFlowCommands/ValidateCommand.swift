@@ -29,9 +29,20 @@ struct ValidateCommand: ParsableCommand {
         if isSweep, options.dataOptions.vectors != nil || options.dataOptions.saveVectors || options.dataOptions.saveVectorsEvery != nil {
             throw ValidationError("--vectors/--save-vectors: a sweep trains many networks; run one point (one --neurons, one seed, no --lr-sweep) to bring or save vectors")
         }
+        if isSweep, options.trackNTKEvery != nil {
+            throw ValidationError("--track-ntk-every: a sweep trains many networks; run one point (one --neurons, one seed, no --lr-sweep) to track the sNTK")
+        }
         if let rates = learningRates, let bad = rates.first(where: { !($0.isFinite && $0 > 0) }) {
             throw ValidationError("--lr-sweep: every learning rate must be a positive number (got \(bad))")
         }
+    }
+
+    /// `--track-ntk-every`: the theory's and the network's recorders.
+    private func trackers(_ config: RunConfiguration, _ folder: OutputFolder) throws
+        -> (theory: EffectiveRankTracker, network: EffectiveRankTracker)? {
+        guard let theory = try options.tracker(config, in: folder, theory: true),
+              let network = try options.tracker(config, in: folder, theory: false) else { return nil }
+        return (theory, network)
     }
 
     private var isSweep: Bool { neurons.count > 1 || seeds > 1 || learningRates != nil }
@@ -43,7 +54,8 @@ struct ValidateCommand: ParsableCommand {
             let every = options.recordEvery
             let (theoryResult, simulated, initial) = try Runs.both(config, theory: RunWriter.recording(in: folder, subfolder: "theory/", every: every),
                                                           network: RunWriter.recording(in: folder, subfolder: "network/", every: every),
-                                                          progress: !options.output.quiet, snapshots: try options.dataOptions.snapshots(in: folder))
+                                                          progress: !options.output.quiet, snapshots: try options.dataOptions.snapshots(in: folder),
+                                                          tracking: try trackers(config, folder))
             let vectors = try options.dataOptions.saveFinalVectors(simulated, into: folder)
             let traces = try writeOutputTraces(config, into: folder, theory: (initial.overlaps, finalOverlaps(theoryResult)),
                                                network: (initial, simulated.network ?? initial))
@@ -70,7 +82,7 @@ struct ValidateCommand: ParsableCommand {
               max |L_theory − L_network| = \(short(report.maxLossDeviation))
               loss \(short(theoryManifest.initialLoss)) → \(short(theoryManifest.finalLoss))
               expected: \(report.expectation)
-            wrote \(path)/report.md, report.json, deviation.csv, outputs.npz, theory/, network/\(vectors.map { ", \($0)" }.joined())\(options.output.plot ? " and figures" : "")
+            wrote \(path)/report.md, report.json, deviation.csv, outputs.npz, theory/, network/\(options.trackNTKEvery == nil ? "" : ", ntk-ranks.csv, reduced-ntk-ranks.csv")\(vectors.map { ", \($0)" }.joined())\(options.output.plot ? " and figures" : "")
             """)
         }
     }

@@ -63,21 +63,13 @@ extension StateSpaceNTK: RecurrentOperators {
 extension StateSpaceNTK {
 
     /// Top-k eigenpairs of Θ: eigenvalues (descending), unit state-space eigenvectors and
-    /// their residuals ‖Θ u − λ u‖ measured with the state-space product Θ = P K P*.
+    /// their residuals ‖Θ u − λ u‖ measured with the state-space product Θ = P K P*
+    /// (Lanczos on JᵀJ through `GramFactorSpectrum`).
     public func topEigenpairs(_ k: Int, steps: Int? = nil, seed: UInt64 = 1) throws
         -> (values: [Double], vectors: [[Double]], residuals: [Double]) {
-        let lanczos = try LanczosEigen(dimension: parameterCount, count: k, steps: steps,
-                                       random: RandomSource(seed: seed), apply: parameterGram)
-        var vectors: [[Double]] = [], residuals: [Double] = []
-        for (lambda, v) in zip(lanczos.values, lanczos.vectors) {
-            let jv = operators.sensitivity(direction(v))
-            let scale = 1 / max(lambda, .leastNormalMagnitude).squareRoot()
-            let u = jv.map { $0 * scale }
-            let theta = operators.ntk(u)
-            residuals.append(LanczosEigen.norm(zip(theta, u).map { $0 - lambda * $1 }))
-            vectors.append(u)
-        }
-        return (lanczos.values, vectors, residuals)
+        let s = try GramFactorSpectrum(count: k, parameters: parameterCount, method: .lanczos, steps: steps, eigenfunctions: k,
+                                       random: RandomSource(seed: seed), factor: sensitivity, factorTranspose: sensitivityTranspose)
+        return (s.values, s.eigenfunctions, s.stateResiduals)
     }
 
     /// The dense parameter Gram JᵀJ (n_θ × n_θ), one column per product; for small networks.

@@ -1,5 +1,6 @@
 import Foundation
 import GramFlowCore
+import NetworkSimulation
 import Studies
 import XCTest
 #if canImport(Glibc)
@@ -64,6 +65,15 @@ final class MemoryEstimateTests: XCTestCase {
         tanh.model.nonlinearity = .tanh
         try expectCovered(MemoryEstimate(tanh, run: .validation),
                           ["validate", "--phi", "tanh", "--neurons", "20000", "--steps", "400", "--epochs", "2"])
+    }
+
+    /// kpflow: the stored trajectory and the state-space tensors of Θ's eigenfunctions dominate
+    /// (B·(T+1)·N = 10·121·1500 doubles = 14.5 MB each).
+    func testKPFlowIsCovered() throws {
+        let config = RunConfiguration(task: .flipflop, model: ModelSpec(nonlinearity: .tanh), epochs: 0, steps: 120, neurons: 1500)
+        try expectCovered(KPFlowAnalysis.memory(config, operators: [.ntk], options: KPFlowSpectraOptions(count: 3, traceProducts: 3)),
+                          ["kpflow", "--task", "flipflop", "--phi", "tanh", "--neurons", "1500", "--steps", "120", "--epochs", "0", "--modes", "3",
+                           "--operators", "ntk", "--trace-products", "3"])
     }
 
     func testTheoryRunIsCovered() throws {

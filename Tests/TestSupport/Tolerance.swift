@@ -24,6 +24,15 @@ public func assertClose(_ actual: Matrix, _ expected: Matrix, relative: Double =
               file: file, line: line)
 }
 
+/// Q diag(spectrum) Qᵀ with a random orthogonal Q: a symmetric matrix with exactly these eigenvalues.
+public func symmetricWithSpectrum(_ spectrum: [Double], random: RandomSource) throws -> Matrix {
+    let n = spectrum.count
+    let q = try orthonormalColumns(Matrix(rows: n, cols: n, storage: random.gaussians(n * n)))
+    var scaled = q
+    for j in 0..<n { for i in 0..<n { scaled[i, j] *= spectrum[j] } }
+    return (scaled * q.transposed).symmetrized
+}
+
 /// A random symmetric positive definite n×n matrix with eigenvalues in [lo, hi].
 public func randomSPD(_ n: Int, lo: Double = 0.5, hi: Double = 2, random: RandomSource) throws -> Matrix {
     let q = try orthonormalColumns(Matrix(rows: n, cols: n, storage: random.gaussians(n * n)))

@@ -38,6 +38,26 @@ func sntkBenchmarks() {
         }
     }
 
+    // The same top-10 through the generic KPFlow analysis (`gramflow kpflow --operators ntk`),
+    // by each eigensolver: true state-space residuals, no trace estimates.
+    for method in SpectralMethod.allCases {
+        Benchmark("kpflow Θ top-10 (rank 1, N = 1000, B = 20, T = 90, \(method.rawValue))",
+                  configuration: .init(maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+            let ntk = StateSpaceNTK(network: fixed, batch: batch)
+            benchmark.startMeasurement()
+            var last: GramFactorSpectrum?
+            for _ in benchmark.scaledIterations {
+                last = try! GramFactorSpectrum(count: 10, parameters: ntk.parameterCount, method: method, eigenfunctions: 0,
+                                               random: RandomSource(seed: 1), factor: ntk.sensitivity,
+                                               factorTranspose: ntk.sensitivityTranspose)
+            }
+            benchmark.stopMeasurement()
+            if let last {
+                print("kpflow \(method.rawValue): max relative residual \(zip(last.stateResiduals, last.values).map { $0 / $1 }.max()!)")
+            }
+        }
+    }
+
     networkEpochBenchmark("GD epoch (rank 1, N = 1000, B = 20, T = 90)", spec: spec, batch: batch,
                           neurons: neurons, eta: 1e-3, initial: fixed)
 

@@ -7,7 +7,7 @@ struct BifurcationCommand: ParsableCommand {
         commandName: "bifurcation",
         abstract: "The sNTK of a rank-1 network near its pitchfork: collapse, optimisers, student–teacher.",
         discussion: "A rank-1 network with σ_vu = 1 − μ is a distance μ before its pitchfork (docs/theory.md §9). Each subcommand writes tables (CSV), report.md and, with --plot, figures. Without a subcommand, `collapse` runs.",
-        subcommands: [CollapseCommand.self, CompareOptimizersCommand.self, StudentTeacherCommand.self],
+        subcommands: [CollapseCommand.self, ScanCommand.self, CompareOptimizersCommand.self, StudentTeacherCommand.self],
         defaultSubcommand: CollapseCommand.self)
 }
 

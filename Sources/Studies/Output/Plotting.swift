@@ -124,6 +124,30 @@ public enum Plotting {
         try run(script, in: folder)
     }
 
+    /// spectrum.png (top eigenvalues per KPFlow operator, log scale) and explained.png
+    /// (cumulative explained variance Σ_{i≤j} λ_i / tr, as in the KPFlow poster's Fig. 4)
+    /// from curves.csv, whose columns are mode, then <op>_value, <op>_explained per operator.
+    public static func plotKPFlow(in folder: URL, operators: [String], title: String) throws {
+        var script = header(title: title)
+        script += "set xlabel 'mode j'\nset output 'spectrum.png'\nset logscale y\nset format y '10^{%L}'\nset ylabel 'eigenvalue (σ for P)'\n"
+        script += "plot " + operators.enumerated().map { "'curves.csv' using 1:\(2 + 2 * $0.offset) with linespoints lw 2 title '\($0.element)'" }
+            .joined(separator: ", \\\n     ") + "\n"
+        script += "set output 'explained.png'\nunset logscale y\nset format y '%g'\nset yrange [0:1.02]\nset ylabel 'cumulative explained variance'\n"
+        script += "plot " + operators.enumerated().map { "'curves.csv' using 1:\(3 + 2 * $0.offset) with linespoints lw 2 title '\($0.element)'" }
+            .joined(separator: ", \\\n     ") + ", 0.95 with lines dt 2 lc rgb 'gray' title '95 %'\n"
+        try run(script, in: folder)
+    }
+
+    /// scan.png: the leading real part of Df(κ*) and κ*_1 along the path from branch.csv,
+    /// with the zero line: a crossing is where the real part passes it.
+    public static func plotScan(in folder: URL, rank: Int, xlabel: String, title: String) throws {
+        var script = header(title: title)
+        script += "set output 'scan.png'\nset xlabel '\(xlabel.replacingOccurrences(of: "'", with: ""))' noenhanced\nset ylabel 'leading Re λ of Df(κ*)'\nset y2label 'κ*_1'\nset y2tics\n"
+        script += "plot 'branch.csv' using 1:\(rank + 2) axes x1y1 with lines lw 2 title 'Re λ', "
+        script += "'branch.csv' using 1:2 axes x1y2 with lines lw 2 dt 2 title 'κ*_1', 0 axes x1y1 with lines lc rgb 'gray' notitle\n"
+        try run(script, in: folder)
+    }
+
     static func header(title: String) -> String {
         """
         set terminal pngcairo size 900,560 enhanced font 'Sans,11'

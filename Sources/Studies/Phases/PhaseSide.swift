@@ -22,8 +22,11 @@ protocol PhaseLearner: AnyObject {
     var state: Matrix { get }
     /// Trains through phase i of `spec` with the engine: the phase's learner (its `update`
     /// for the theory, its `optimizer` for the network), batches and learning-rate rules.
-    /// - Parameter row: called with (epoch in phase, L_e, S_e) for e = 0..E.
-    func run(spec: StudySpec, phase i: Int, row: @escaping (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd
+    /// - Parameters:
+    ///   - tracking: records the KPFlow effective ranks of this side's state (`--track-ntk-every`).
+    ///   - row: called with (epoch in phase, L_e, S_e) for e = 0..E.
+    func run(spec: StudySpec, phase i: Int, tracking: EffectiveRankTracker?,
+             row: @escaping (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd
 }
 
 /// A side trained by learners of type L, made afresh for each phase.
@@ -32,20 +35,25 @@ final class PhaseSide<L: Learner>: PhaseLearner {
     private(set) var current: L.State
     private let learner: (StudyPhase) -> L
     private let matrix: (L.State) -> Matrix
+    /// This side's effective-rank observer (network: K, P, Θ; theory: the reduced sNTK).
+    private let tracked: (EffectiveRankTracker) -> TrainingObserver<L.State>
 
-    init(kind: String, state: L.State, learner: @escaping (StudyPhase) -> L, matrix: @escaping (L.State) -> Matrix) {
-        self.kind = kind; current = state; self.learner = learner; self.matrix = matrix
+    init(kind: String, state: L.State, learner: @escaping (StudyPhase) -> L, matrix: @escaping (L.State) -> Matrix,
+         tracked: @escaping (EffectiveRankTracker) -> TrainingObserver<L.State>) {
+        self.kind = kind; current = state; self.learner = learner; self.matrix = matrix; self.tracked = tracked
     }
 
     var state: Matrix { matrix(current) }
 
-    func run(spec: StudySpec, phase i: Int, row: @escaping (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd {
+    func run(spec: StudySpec, phase i: Int, tracking: EffectiveRankTracker?,
+             row: @escaping (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd {
         let phase = spec.phases[i]
         var learner = learner(phase)
         let batches = try PhaseBatches(spec: spec, phase: i)
         let problem = LearningProblem(model: spec.model.spec, initial: current, batches: batches.batch(epoch:))
         let solution = try train(problem, with: &learner, schedule: TrainingSchedule(epochs: phase.epochs, learningRate: phase.lr),
-                                 observers: [.learningRateRules(phase.rules), .rows(row)])
+                                 observers: [.learningRateRules(phase.rules), .rows(row)] + (tracking.map { [tracked($0)] } ?? []))
+        try tracking?.finish()
         current = solution.state
         let S = learner.overlaps(of: current)
         return PhaseEnd(startLoss: solution.initialLoss, endLoss: solution.finalLoss,
@@ -62,7 +70,7 @@ enum PhaseSides {
             TheoryLearner(spec: model, update: phase.update ?? .map, tolerance: phase.tolerance ?? 1e-12,
                           natural: phase.trainer == .natural ? OverlapNaturalGradient(modes: phase.ntkRank ?? 1, epsilon: phase.damping) : nil)
         },
-                                 matrix: { $0 })
+                                 matrix: { $0 }, tracked: { $0.theoryObserver(spec: model) })
     }
 
     /// A finite network, trained by each phase's optimizer (gd, sgd, adam or natural).
@@ -71,6 +79,6 @@ enum PhaseSides {
             NetworkLearner(optimizer: phase.trainer, naturalGradient: phase.trainer == .natural
                 ? NaturalGradientLearner(NaturalGradient(epsilon: phase.damping, modes: phase.ntkRank ?? 1)) : nil)
         },
-                                  matrix: { $0.parameters })
+                                  matrix: { $0.parameters }, tracked: { $0.networkObserver() })
     }
 }

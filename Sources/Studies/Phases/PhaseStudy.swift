@@ -14,8 +14,13 @@ import OverlapTheory
 public struct PhaseStudy {
     public let spec: StudySpec
     public let folder: URL
+    /// `--track-ntk-every E`: each side's effective ranks every E epochs of each phase, to
+    /// `network/ntk-ranks-phase-k.csv` and `theory/reduced-ntk-ranks-phase-k.csv` (epochs on the joined clock).
+    public var trackNTKEvery: Int?
 
-    public init(spec: StudySpec, folder: URL) { self.spec = spec; self.folder = folder }
+    public init(spec: StudySpec, folder: URL, trackNTKEvery: Int? = nil) {
+        self.spec = spec; self.folder = folder; self.trackNTKEvery = trackNTKEvery
+    }
 
     /// Per learner ("theory", "network"), the end of every phase.
     public struct Outcome: Sendable {
@@ -56,7 +61,14 @@ public struct PhaseStudy {
                 let file = try StreamingFile(folder.appendingPathComponent(name), atomic: true)
                 var lastEpoch = 0
                 let meter = Progress(label: "\(spec.name(phase: i)) \(learner.kind)", total: spec.phases[i].epochs, enabled: progress)
-                let end = try learner.run(spec: spec, phase: i) { epoch, loss, S in
+                let tracking = try trackNTKEvery.map { every in
+                    try EffectiveRankTracker(
+                        file: folder.appendingPathComponent(learner.kind == "theory" ? "theory/reduced-ntk-ranks-phase-\(i + 1).csv"
+                                                            : "\(learner.kind)/ntk-ranks-phase-\(i + 1).csv"),
+                        every: every, theory: learner.kind == "theory", batches: try PhaseBatches(spec: spec, phase: i).batch(epoch:),
+                        epochOffset: offset)
+                }
+                let end = try learner.run(spec: spec, phase: i, tracking: tracking) { epoch, loss, S in
                     lastEpoch = epoch
                     try file.write("\(offset + epoch),\(i + 1)," + TrajectoryRecorder.row([loss] + layout.overlapPairs.map { S[$0.0, $0.1] }))
                     meter.update(epoch: epoch, loss: loss)

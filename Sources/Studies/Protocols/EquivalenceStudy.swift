@@ -63,7 +63,7 @@ public struct EquivalenceStudy {
             for i in spec.phases.indices {
                 for (learner, which) in [(a, 1), (b, 2)] {
                     let meter = Progress(label: "\(kind) \(which) \(spec.name(phase: i))", total: spec.phases[i].epochs, enabled: progress)
-                    _ = try learner.run(spec: spec, phase: i) { epoch, L, S in
+                    _ = try learner.run(spec: spec, phase: i, tracking: nil) { epoch, L, S in
                         let line = "\(offset + epoch),\(i + 1),\(L)," + layout.overlapPairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
                         if which == 1 { rowsA.append((L, S)); textA += line } else { rowsB.append((L, S)); textB += line }
                         meter.update(epoch: epoch, loss: L)

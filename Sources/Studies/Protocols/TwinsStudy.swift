@@ -78,8 +78,8 @@ public struct TwinsStudy {
                     guard p == 0 else { return }
                     trajectories[history] += "\(offset + epoch),\(phase + 1),\(loss)," + pairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
                 } }
-                firsts.append(try twin.run(spec: spec, phase: history, row: record(history, 0)).overlaps)
-                let c = try twin.run(spec: spec, phase: 2, row: record(2, spec.phases[history].epochs))
+                firsts.append(try twin.run(spec: spec, phase: history, tracking: nil, row: record(history, 0)).overlaps)
+                let c = try twin.run(spec: spec, phase: 2, tracking: nil, row: record(2, spec.phases[history].epochs))
                 finals.append(c.overlaps); ends.append(c.endLoss)
             }
             afterFirst.append((firsts[0], firsts[1])); afterC.append((finals[0], finals[1])); losses.append((ends[0], ends[1]))

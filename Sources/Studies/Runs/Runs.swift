@@ -27,26 +27,34 @@ public struct Recording: Sendable {
 public enum Runs {
     /// Integrates the overlap dynamics from S_0 (the map or the flow, per `config.update`),
     /// with the batches of `config.optimizer` (Adam is followed by GD: see `Optimizer`).
+    /// `tracking`, if given, records the reduced sNTK's effective rank (`--track-ntk-every`).
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, recording: Recording = .summaryOnly,
-                              progress: Bool = true) throws -> RunResult {
+                              progress: Bool = true, tracking: EffectiveRankTracker? = nil) throws -> RunResult {
         var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance,
                                     natural: config.optimizer == .natural
                                         ? OverlapNaturalGradient(modes: config.modes, epsilon: config.damping) : nil)
-        return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress).result
+        let result = try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress,
+                                also: tracking.map { [$0.theoryObserver(spec: config.model)] } ?? []).result
+        try tracking?.finish()
+        return result
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
     /// `snapshots`, if given, receives the network at its epochs (`--save-vectors-every`);
-    /// `threads` sets BPTT's threads (nil: its default).
+    /// `threads` sets BPTT's threads (nil: its default); `tracking` records the KPFlow
+    /// operators' effective ranks (`--track-ntk-every`).
     public static func network(_ config: RunConfiguration, initial: LowRankNetwork, recording: Recording = .summaryOnly,
-                               progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil) throws -> RunResult {
+                               progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil,
+                               tracking: EffectiveRankTracker? = nil) throws -> RunResult {
         let log = try NaturalGradientLog(config, next: recording.file)
         var learner = NetworkLearner(optimizer: config.optimizer, threads: threads, naturalGradient: log?.learner)
         let snapshot = snapshots.map { s in TrainingObserver<LowRankNetwork> { record, _ in s.observe(epoch: record.epoch, network: record.state) } }
         var (result, network) = try record(config, problem(config, initial: initial), &learner, recording,
-                                           label: "network N=\(initial.neurons)", progress: progress, also: snapshot.map { [$0] } ?? [])
+                                           label: "network N=\(initial.neurons)", progress: progress,
+                                           also: (snapshot.map { [$0] } ?? []) + (tracking.map { [$0.networkObserver()] } ?? []))
         try snapshots?.finish()
         try log?.close()
+        try tracking?.finish()
         result.network = network
         return result
     }
@@ -60,12 +68,13 @@ public enum Runs {
     /// A validation: the network and the theory, the theory started from the network's
     /// measured initial overlaps, so that only the dynamics can separate them.
     public static func both(_ config: RunConfiguration, theory theoryRecording: Recording, network networkRecording: Recording,
-                            progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil)
+                            progress: Bool = true, snapshots: VectorSnapshots? = nil, threads: Int? = nil,
+                            tracking: (theory: EffectiveRankTracker, network: EffectiveRankTracker)? = nil)
         throws -> (theory: RunResult, network: RunResult, initial: LowRankNetwork) {
         let initial = try InitialState.network(config)
-        return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress),
+        return (try theory(config, initial: initial.overlaps, recording: theoryRecording, progress: progress, tracking: tracking?.theory),
                 try network(config, initial: initial, recording: networkRecording, progress: progress, snapshots: snapshots,
-                            threads: threads),
+                            threads: threads, tracking: tracking?.network),
                 initial)
     }
 
