@@ -38,6 +38,10 @@ struct RunOptions: ParsableArguments {
     var teacher: String?
     @Option(help: "Optimizer: gd (full batch), sgd (a fresh batch every epoch) or adam (network only).")
     var optimizer: Optimizer = .gd
+    @Option(help: "Loss normalisation: dt-sum (dt/B)Σ mask·r², masked-mean Σ mask·r²/Σ mask, or mean-times-duration (T·dt)·mean(mask·r²).")
+    var loss: LossNormalisation = .dtSum
+    @Option(name: .customLong("target-grid"), help: "Filter and oscillation: uniform (target at (t−1)·dt) or stretched ((t−1)·dt·T/(T−1), the paper's grid).")
+    var targetGrid: TargetGrid?
 
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
@@ -83,10 +87,11 @@ struct RunOptions: ParsableArguments {
         RunConfiguration(
             task: task,
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
-                                     pulseAmplitude: pulseAmplitude),
+                                     pulseAmplitude: pulseAmplitude, loss: loss == .dtSum ? nil : loss, targetGrid: targetGrid),
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
-            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer)
+            update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer,
+            theoryBatches: theory?.theoryBatches ?? .shared)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).
@@ -110,8 +115,10 @@ struct RunOptions: ParsableArguments {
 
 /// How the theory advances (integrate, validate).
 struct TheoryOptions: ParsableArguments {
-    @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG).")
+    @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG); direct: plain GD on the overlaps, σ ← σ − η∂L/∂σ (no Gram metric; the paper's Fig. 1 baseline).")
     var update: OverlapUpdate = .map
+    @Option(name: .customLong("theory-batches"), help: "shared: the theory learns from the network's batches; independent: it draws its own (the paper's code).")
+    var theoryBatches: TheoryBatches = .shared
     @Option(parsing: .unconditional, help: "Local error tolerance of the flow's ODE solver (absolute and relative).")
     var tolerance: Double = 1e-12
 }

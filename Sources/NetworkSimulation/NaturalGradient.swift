@@ -48,7 +48,7 @@ public struct NaturalGradient: Sendable {
     public static func stateError(_ operators: KPFlowOperators, batch: TaskBatch) -> (loss: Double, error: [Double]) {
         let traj = operators.trajectory, net = operators.network, spec = net.spec, l = spec.layout
         let N = net.neurons, O = spec.outputs, T = traj.steps
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         var e = [Double](repeating: 0, count: traj.tensorCount)
         var loss = 0.0
         var ey = [Double](repeating: 0, count: O)

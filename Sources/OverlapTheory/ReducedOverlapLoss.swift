@@ -68,7 +68,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         let A = S.selecting(rows: layout.vIndices, cols: basis)  // R×P
         let C = S.selecting(rows: layout.zIndices, cols: basis)  // O×P
         let Q = S.selecting(rows: basis, cols: basis)            // P×P
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         // ∂L/∂A (R×P), ∂L/∂C (O×P), ∂L/∂Q (P×P), then C c_{b,t} and e_{b,t} (B×T×O), μ_b, μ_{b,next} (B×R).
         let B = batch.trials
         var work = [Double](repeating: 0, count: R * P + O * P + P * P + 2 * B * T * O + 2 * B * R)

@@ -27,11 +27,13 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// `--vectors`: a .npz file of the initial network's vectors m, u, v, z (N from the file),
     /// or nil. The theory starts from their overlaps.
     public var initialVectors: String?
+    /// Whether the theory learns from the network's batches (shared) or draws its own (independent).
+    public var theoryBatches: TheoryBatches
 
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
     private enum CodingKeys: String, CodingKey {
-        case task, model, epochs, steps, seed, neurons, update, optimizer
+        case task, model, epochs, steps, seed, neurons, update, optimizer, theoryBatches
         case taskOptions = "options"
         case learningRate = "lr"
         case flowTolerance = "tolerance"
@@ -42,11 +44,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public init(task: TaskName = .filter, taskOptions: TaskOptions = TaskOptions(), model: ModelSpec = ModelSpec(),
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
-                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil) {
+                initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil,
+                theoryBatches: TheoryBatches = .shared) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
-        self.optimizer = optimizer; self.initialVectors = initialVectors
+        self.optimizer = optimizer; self.initialVectors = initialVectors; self.theoryBatches = theoryBatches
     }
 
     /// Checks every field; the error names the command-line option and the fix.
@@ -108,11 +111,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
                                inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0)
     }
 
-    /// The batches of the run, drawn from the seed's batch stream: the theory and the
-    /// network of one configuration see the same trials, epoch by epoch.
-    public func makeBatchSchedule() throws(InputError) -> BatchSchedule {
-        BatchSchedule(task: try makeTask(), steps: steps, dt: model.dt, seed: seed,
-                      fresh: optimizer.freshBatchEachEpoch)
+    /// The batches of the run, drawn from the seed's batch stream with the task's loss
+    /// normalisation: the theory and the network of one configuration see the same trials,
+    /// epoch by epoch, unless `theoryBatches` is independent and `theory` asks.
+    public func makeBatchSchedule(theory: Bool = false) throws(InputError) -> BatchSchedule {
+        BatchSchedule(task: try makeTask(), steps: steps, dt: model.dt, seed: theoryBatches.seed(seed, theory: theory),
+                      fresh: optimizer.freshBatchEachEpoch, normalisation: taskOptions.normalisation)
     }
 
     /// Checks that the theory can follow the optimizer.

@@ -30,7 +30,8 @@ public enum Runs {
     public static func theory(_ config: RunConfiguration, initial S0: Matrix, recording: Recording = .summaryOnly,
                               progress: Bool = true) throws -> RunResult {
         var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance)
-        return try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress).result
+        return try record(config, problem(config, initial: S0, theory: true), &learner, recording, label: "theory",
+                          progress: progress).result
     }
 
     /// Trains the finite network with `config.optimizer` (GD and SGD at learning rate N·η).
@@ -47,9 +48,10 @@ public enum Runs {
         return result
     }
 
-    /// The configuration's learning problem from `initial`: its model and its batches, epoch by epoch.
-    public static func problem<State>(_ config: RunConfiguration, initial: State) throws -> LearningProblem<State> {
-        let schedule = try config.makeBatchSchedule()
+    /// The configuration's learning problem from `initial`: its model and its batches, epoch by
+    /// epoch (the theory's own under `--theory-batches independent`).
+    public static func problem<State>(_ config: RunConfiguration, initial: State, theory: Bool = false) throws -> LearningProblem<State> {
+        let schedule = try config.makeBatchSchedule(theory: theory)
         return LearningProblem(model: config.model, initial: initial, batches: schedule.batch(epoch:))
     }
 

@@ -16,11 +16,12 @@ indirect enum StudySchema: Sendable {
         "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
         "data": .scalar, "bits": .scalar, "inputs": .scalar, "outputs": .scalar,
+        "loss": .scalar, "targetGrid": .scalar,
     ])
 
     static let phase: StudySchema = .fields([
         "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
-        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar, "tolerance": .scalar,
+        "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar, "tolerance": .scalar, "theoryBatches": .scalar,
         "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
     ])
 

@@ -83,6 +83,8 @@ public struct StudyPhase: Codable, Equatable, Sendable {
     public var update: OverlapUpdate?
     /// Local error tolerance of the flow's ODE solver (default 1e-12).
     public var tolerance: Double?
+    /// shared (default): the theory learns from the network's batches; independent: its own.
+    public var theoryBatches: TheoryBatches?
     public var lrRules: [LearningRateRule]?
 
     public var noise: Double { targetNoise ?? 0 }

@@ -83,8 +83,8 @@ extension StudySpec {
         case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
         case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
-        case .task, .epochs, .lr, .optimizer, .update, .tolerance: return ["phases", "\(i + 1)", key.rawValue]
-        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data:
+        case .task, .epochs, .lr, .optimizer, .update, .tolerance, .theoryBatches: return ["phases", "\(i + 1)", key.rawValue]
+        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid:
             return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
         case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []
@@ -97,7 +97,7 @@ extension StudySpec {
         return RunConfiguration(task: phase.task, taskOptions: phase.options?.taskOptions ?? TaskOptions(),
                                 model: model.spec, epochs: phase.epochs, learningRate: phase.lr,
                                 steps: model.trialSteps, seed: phaseSeed(i), neurons: start.size,
-                                optimizer: phase.trainer)
+                                optimizer: phase.trainer, theoryBatches: phase.theoryBatches ?? .shared)
     }
 
     /// The seed of phase i's batches and target noise: distinct per phase, fixed by the

@@ -45,7 +45,9 @@ public struct ValidationReport: Codable, Sendable {
         networkStatus = network.outcome.description
         theoryInvariants = theoryManifest.invariants
         networkInvariants = networkManifest.invariants
-        if config.model.nonlinearity.isLinear && config.update == .map {
+        if config.update == .direct {
+            expectation = "different: direct descent on the overlaps (no Gram metric) is not what GD does to a network; the paper's Fig. 1 baseline"
+        } else if config.model.nonlinearity.isLinear && config.update == .map {
             expectation = "exact: for linear φ the discrete map is exactly what GD does to the overlaps at every N; only rounding separates them (≤ 1e-9 expected)"
         } else if config.model.nonlinearity.isLinear {
             expectation = "O(η): the gradient flow is the small-step limit of the network's discrete GD"
