@@ -87,7 +87,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         let Q = S.selecting(rows: basis, cols: basis)            // P×P
         let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         // ∂L/∂A (R×P), ∂L/∂C (O×P), ∂L/∂Q (P×P), then C c_{b,t} and e_{b,t} (B×T×O, time-major
-        // at ((t−1)·B + b)·O + o), the loss terms (likewise), μ_b, μ_{b,next} (B×R):
+        // at ((t−1)·B + b)·O + o), the loss terms (in batch order), μ_b, μ_{b,next} (B×R):
         // kept from call to call.
         let B = batch.trials
         let size = R * P + O * P + P * P + 3 * B * T * O + 2 * B * R
@@ -111,8 +111,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
             var mu = terms + B * T * O, muNext = mu + B * R
             for i in 0..<(R * P + O * P + P * P) { dA[i] = 0 }
             // Steps outside, trials inside (contiguous in the time-major trajectory, targets and
-            // mask); the terms of the loss are then summed in the batch's order (trials, then
-            // steps, then outputs), so the sum is rounded as it always was.
+            // mask); the terms of the loss are stored in the batch's order (trials, then steps,
+            // then outputs) and summed in it, so the sum is rounded as it always was.
             let gains = gb.baseAddress!
             for t in 1...T {
                 let step = c + trajectory.offset(0, t), g = gains + trajectory.gainIndex(0, t)
@@ -127,12 +127,12 @@ public final class ReducedOverlapLoss: OverlapLoss {
                         let y = gain * r
                         output?(b, t, o, y)
                         let term = objective.term(output: y, target: yb[i], mask: mb[i])
-                        terms[i] = term.loss
+                        terms[(b &* T &+ t &- 1) &* O &+ o] = term.loss  // batch order
                         errors[i] = term.error
                     }
                 }
             }
-            for b in 0..<B { for t in 1...T { for o in 0..<O { total += terms[((t &- 1) &* B &+ b) &* O &+ o] } } }
+            for i in 0..<(B &* T &* O) { total += terms[i] }
             guard withGradient else { return }
             for i in 0..<(B * R) { muNext[i] = 0 }  // μ_{T+1} = 0
             if R == 1 && K == 1 && O == 1 {

@@ -52,4 +52,24 @@ final class ShippedStudiesTests: XCTestCase {
         XCTAssertNotNil(study.groups[0].visibleDecoding)
         XCTAssertNil(study.groups[1].visibleDecoding)  // one pair cannot be decoded with a pair held out
     }
+
+    /// The overlap-space pairs are independent: on two threads they give the very bits of one
+    /// thread (overlaps after A/B and after C, final losses, the first pair's trajectories), erf,
+    /// 5 pairs (an odd count, so the two workers get different numbers of pairs), SGD batches.
+    func testTwinsOnTwoThreadsGiveTheBitsOfOne() throws {
+        var spec = try shipped("twins")
+        spec.model.steps = 240
+        spec.model.phi = .erf
+        spec.twins!.pairs = 5; spec.twins!.networkPairs = 0
+        for i in spec.phases.indices { spec.phases[i].epochs = 4; spec.phases[i].options?.taskOptions.trials = 3 }
+        let one = try TwinsStudy.run(spec, progress: false, workers: 1).groups[0]
+        let two = try TwinsStudy.run(spec, progress: false, workers: 2).groups[0]
+        func bits(_ pairs: [([Double], [Double])]) -> [UInt64] { pairs.flatMap { ($0.0 + $0.1).map(\.bitPattern) } }
+        XCTAssertEqual(bits(two.afterFirst), bits(one.afterFirst))
+        XCTAssertEqual(bits(two.afterC), bits(one.afterC))
+        XCTAssertEqual(two.finalLosses.map { [$0.0.bitPattern, $0.1.bitPattern] }, one.finalLosses.map { [$0.0.bitPattern, $0.1.bitPattern] })
+        XCTAssertEqual(two.firstPairTrajectories, one.firstPairTrajectories)
+        XCTAssertFalse(one.firstPairTrajectories[0].isEmpty)
+        XCTAssertNotEqual(bits(one.afterC)[0], bits(one.afterC)[10], "the pairs must differ for the test to mean anything")
+    }
 }
