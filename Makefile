@@ -50,6 +50,7 @@ validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-symbolic.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sntk.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-studies.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-paper.sh
 
 ## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
 ## (the cases SymbolicTests.DerivationDocumentTests checks)
