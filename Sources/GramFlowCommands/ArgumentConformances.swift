@@ -9,5 +9,6 @@ extension OverlapUpdate: ExpressibleByArgument {}
 extension LossNormalisation: ExpressibleByArgument {}
 extension TargetGrid: ExpressibleByArgument {}
 extension TheoryBatches: ExpressibleByArgument {}
+extension Initialization: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
 extension DerivationFormat: ExpressibleByArgument {}

@@ -43,6 +43,8 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("target-grid"), help: "Filter and oscillation: uniform (target at (t−1)·dt) or stretched ((t−1)·dt·T/(T−1), the paper's grid).")
     var targetGrid: TargetGrid?
 
+    @Option(help: "Initial vectors: gaussian (norm √N) or balanced (redrawn until |σ_zu − σ_vm| and |σ_mu − σ_zv| < 1e-3 with equal signs, the paper's flip-flop; rank 1).")
+    var initialization: Initialization = .gaussian
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
     var overlaps: String?
@@ -91,7 +93,7 @@ struct RunOptions: ParsableArguments {
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
             update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer,
-            theoryBatches: theory?.theoryBatches ?? .shared)
+            theoryBatches: theory?.theoryBatches ?? .shared, initialization: initialization)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).

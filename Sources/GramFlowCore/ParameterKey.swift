@@ -5,7 +5,7 @@
 public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     // The run and its model.
     case task, rank, phi, dt, tau, inputs, outputs, epochs, lr, steps, seed, neurons
-    case update, tolerance, overlaps, optimizer, theoryBatches
+    case update, tolerance, overlaps, optimizer, theoryBatches, initialization
     // Task options.
     case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data, loss, targetGrid
     // The network's vectors in and out (.npz).

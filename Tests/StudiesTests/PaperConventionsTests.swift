@@ -135,4 +135,35 @@ final class PaperConventionsTests: XCTestCase {
             XCTAssert(error.message.contains("targetGrid"), "\(error)")
         }
     }
+
+    /// Balanced vectors meet the paper's condition, measured on the vectors themselves
+    /// (|σ_zu − σ_vm| < 1e-3 and |σ_mu − σ_zv| < 1e-3, equal signs), the same seed draws the
+    /// same ones, and a study file asks for them under `initial:` (rank 2 is refused there).
+    func testBalancedInitialVectors() throws {
+        let spec = ModelSpec(rank: 1, dt: 0.025, nonlinearity: .erf)
+        let config = RunConfiguration(task: .flipflop, model: spec, steps: 200, seed: 4, neurons: 300, initialization: .balanced)
+        let network = try InitialState.network(config)
+        let P = network.parameters, N = 300
+        func overlap(_ a: Int, _ b: Int) -> Double { (0..<N).reduce(0.0) { $0 + P[$1, a] * P[$1, b] } / Double(N) }
+        let (m, u, v, z) = (0, 1, 2, 3)
+        XCTAssertLessThan(abs(overlap(z, u) - overlap(v, m)), 1e-3)
+        XCTAssertLessThan(abs(overlap(m, u) - overlap(z, v)), 1e-3)
+        XCTAssertEqual(overlap(z, u) < 0, overlap(v, m) < 0)
+        XCTAssertEqual(overlap(m, u) < 0, overlap(z, v) < 0)
+        for j in 0..<4 { assertClose(overlap(j, j), 1, relative: 1e-12) }
+        XCTAssertEqual(try InitialState.network(config).parameters, P)
+        let text = """
+        model: {rank: 1, phi: erf, steps: 80}
+        initial: {neurons: 200, seed: 3, initialization: balanced}
+        phases:
+          - {task: flipflop, options: {batch: 2}, epochs: 1, lr: 0.005}
+        """
+        XCTAssertEqual(try StudyFile.parse(text, file: "s.yaml").initialConfiguration.initialization, .balanced)
+        do {
+            _ = try StudyFile.parse(text.replacingOccurrences(of: "rank: 1", with: "rank: 2"), file: "s.yaml")
+            XCTFail("balanced rank-2 vectors were accepted")
+        } catch {
+            XCTAssertEqual(error.field, "initial.initialization", "\(error)")
+        }
+    }
 }

@@ -29,11 +29,13 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var initialVectors: String?
     /// Whether the theory learns from the network's batches (shared) or draws its own (independent).
     public var theoryBatches: TheoryBatches
+    /// How the initial vectors are drawn when no overlaps or vectors are given.
+    public var initialization: Initialization
 
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
     private enum CodingKeys: String, CodingKey {
-        case task, model, epochs, steps, seed, neurons, update, optimizer, theoryBatches
+        case task, model, epochs, steps, seed, neurons, update, optimizer, theoryBatches, initialization
         case taskOptions = "options"
         case learningRate = "lr"
         case flowTolerance = "tolerance"
@@ -45,11 +47,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
                 initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil,
-                theoryBatches: TheoryBatches = .shared) {
+                theoryBatches: TheoryBatches = .shared, initialization: Initialization = .gaussian) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
         self.optimizer = optimizer; self.initialVectors = initialVectors; self.theoryBatches = theoryBatches
+        self.initialization = initialization
     }
 
     /// Checks every field; the error names the command-line option and the fix.
@@ -82,6 +85,14 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard neurons >= 1 else { throw InputError(.neurons, "must be at least 1 (got \(neurons))") }
         guard flowTolerance.isFinite && flowTolerance > 0 else {
             throw InputError(.tolerance, "must be a positive number (got \(flowTolerance))")
+        }
+        if initialization == .balanced {
+            guard model.rank == 1 && model.inputs == 1 && model.outputs == 1 else {
+                throw InputError(.initialization, "balanced vectors are defined for rank 1 with one input and one output (got rank \(model.rank), \(model.inputs) input(s), \(model.outputs) output(s)); use gaussian")
+            }
+            guard initialOverlaps == nil && initialVectors == nil else {
+                throw InputError(.initialization, "balanced draws the vectors itself; remove --overlaps or --vectors, or use gaussian")
+            }
         }
     }
 

@@ -29,7 +29,7 @@ indirect enum StudySchema: Sendable {
         "study": .scalar, "title": .scalar,
         "model": .fields(["rank": .scalar, "phi": .scalar, "dt": .scalar, "tau": .scalar, "inputs": .scalar,
                           "outputs": .scalar, "steps": .scalar]),
-        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar)]),
+        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar), "initialization": .scalar]),
         "run": .scalar,
         "phases": .list(phase),
         "equivalence": .fields(["normU": .scalar, "sigmaMU": .scalar]),

@@ -56,8 +56,10 @@ public struct StudyInitial: Codable, Equatable, Sendable {
     public var neurons: Int?
     public var seed: UInt64?
     public var overlaps: [String: Double]?
-    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil) {
-        self.neurons = neurons; self.seed = seed; self.overlaps = overlaps
+    /// gaussian (default) or balanced (`Initialization`).
+    public var initialization: Initialization?
+    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil, initialization: Initialization? = nil) {
+        self.neurons = neurons; self.seed = seed; self.overlaps = overlaps; self.initialization = initialization
     }
     public var size: Int { neurons ?? 500 }
     public var randomSeed: UInt64 { seed ?? 1 }

@@ -15,6 +15,9 @@ extension StudySpec {
             let at = place(of: error.key, phase: largest ?? 0)
             return (error.key == .batch ? at + ["batch"] : at, error.message)
         }
+        do throws(InputError) { try initialConfiguration.validateSizes() } catch where error.key == .initialization {
+            return (["initial", "initialization"], error.message)
+        } catch {}
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
                 return (["initial", "overlaps"], "\(error)")
@@ -81,7 +84,7 @@ extension StudySpec {
     func place(of key: ParameterKey, phase i: Int) -> [String] {
         switch key {
         case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
-        case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
+        case .neurons, .seed, .overlaps, .initialization: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
         case .task, .epochs, .lr, .optimizer, .update, .tolerance, .theoryBatches: return ["phases", "\(i + 1)", key.rawValue]
         case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid:
@@ -89,6 +92,15 @@ extension StudySpec {
         case .equivalence: return ["equivalence"]
         case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []
         }
+    }
+
+    /// The study's initial state as a run configuration: the model, the seed, N, the given
+    /// overlaps and how vectors are drawn.
+    public var initialConfiguration: RunConfiguration {
+        var initial = RunConfiguration(model: model.spec, seed: start.randomSeed, neurons: start.size,
+                                       initialization: start.initialization ?? .gaussian)
+        initial.initialOverlaps = start.overlaps
+        return initial
     }
 
     /// Phase i as a run configuration (theory map, the phase's own batch seed).
