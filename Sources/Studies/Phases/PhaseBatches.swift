@@ -36,8 +36,9 @@ extension StudySpec {
     public func task(phase i: Int) throws(InputError) -> any Task {
         let phase = phases[i]
         if let o = phase.options, o.hasFlipFlopShape {
-            let range = o.pulseDuration ?? [0.5, 0.5]
+            let range = o.pulseDuration ?? [0.5, 0.5], gap = o.pulseGap ?? [4, 10]
             return FlipFlopTask(trials: o.taskOptions.trials ?? TaskName.flipflop.defaultTrials, pulseDuration: range[0]...range[1],
+                                gap: gap[0]...gap[1],
                                 amplitude: o.amplitude ?? 1, level: o.level ?? 0.5)
         }
         return try configuration(phase: i).makeTask()

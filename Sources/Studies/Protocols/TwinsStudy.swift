@@ -24,6 +24,17 @@ public struct TwinsStudy {
         public var firstPairTrajectories: [String]
         public var visibleDecoding: DecodingAccuracy?
         public var invisibleDecoding: DecodingAccuracy?
+        /// Decoding at epoch 0 (the twins still equal), after A/B and after C (the last = the two above).
+        public var stages: [StageDecoding] = []
+    }
+
+    /// The history decoded at one stage from the visible and from the invisible overlaps.
+    public struct StageDecoding: Codable, Sendable {
+        public var stage: String
+        /// Epochs each twin has trained at this stage.
+        public var epoch: Int
+        public var visible: DecodingAccuracy?
+        public var invisible: DecodingAccuracy?
     }
     public var groups: [Group]
     public var seconds: Double
@@ -103,12 +114,17 @@ public struct TwinsStudy {
         let afterFirst = results.map(\.afterFirst), afterC = results.map(\.afterC), losses = results.map(\.losses)
         let trajectories = results.first?.trajectories ?? ["", ""]
         let visible = Visibility(spec: spec.model.spec).isVisible
-        func select(_ cls: Bool) -> [([Double], [Double])] {
-            afterC.map { (zip($0.0, visible).filter { $0.1 == cls }.map(\.0), zip($0.1, visible).filter { $0.1 == cls }.map(\.0)) }
+        func select(_ cls: Bool, _ at: [([Double], [Double])] = afterC) -> [([Double], [Double])] {
+            at.map { (zip($0.0, visible).filter { $0.1 == cls }.map(\.0), zip($0.1, visible).filter { $0.1 == cls }.map(\.0)) }
         }
         let canDecode = states.count >= 2
+        let start = states.map { S in pairs.map { S[$0.0, $0.1] } }.map { ($0, $0) }
+        let first = spec.phases[0].epochs
+        let stages = [("epoch 0", 0, start), ("after A/B", first, afterFirst), ("after C", first + spec.phases[2].epochs, afterC)].map { name, epoch, at in
+            StageDecoding(stage: name, epoch: epoch, visible: canDecode ? DecodingAccuracy.measure(select(true, at)) : nil,
+                          invisible: canDecode && visible.contains(false) ? DecodingAccuracy.measure(select(false, at)) : nil)
+        }
         return Group(kind: kind, afterFirst: afterFirst, afterC: afterC, finalLosses: losses, firstPairTrajectories: trajectories,
-                     visibleDecoding: canDecode ? DecodingAccuracy.measure(select(true)) : nil,
-                     invisibleDecoding: canDecode && visible.contains(false) ? DecodingAccuracy.measure(select(false)) : nil)
+                     visibleDecoding: stages[2].visible, invisibleDecoding: stages[2].invisible, stages: stages)
     }
 }

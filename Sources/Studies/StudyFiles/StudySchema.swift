@@ -13,7 +13,7 @@ indirect enum StudySchema: Sendable {
 
     static let taskOptions: StudySchema = .fields([
         "gain": .scalar, "decay": .scalar, "frequency": .scalar, "batch": .scalar, "noise": .scalar,
-        "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
+        "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar), "pulseGap": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
         "data": .scalar, "bits": .scalar, "inputs": .scalar, "outputs": .scalar,
         "loss": .scalar, "targetGrid": .scalar,

@@ -98,17 +98,20 @@ public struct StudyPhase: Codable, Equatable, Sendable {
 /// twins: pulses of 1–2 s, amplitude 2, target level 1), in one YAML mapping.
 public struct StudyTaskOptions: Codable, Equatable, Sendable {
     public var taskOptions: TaskOptions
-    /// Flip-flop: pulse duration range [min, max] in seconds, amplitude and target level.
+    /// Flip-flop: pulse duration range [min, max] in seconds, the gap from a pulse's end to the
+    /// next pulse [min, max] in seconds (default [4, 10]), amplitude and target level.
     public var pulseDuration: [Double]?
+    public var pulseGap: [Double]?
     public var amplitude: Double?
     public var level: Double?
 
-    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, amplitude, level }
+    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, pulseGap, amplitude, level }
 
     public init(from decoder: Decoder) throws {
         taskOptions = try TaskOptions(from: decoder)
         let c = try decoder.container(keyedBy: FlipFlopKeys.self)
         pulseDuration = try c.decodeIfPresent([Double].self, forKey: .pulseDuration)
+        pulseGap = try c.decodeIfPresent([Double].self, forKey: .pulseGap)
         amplitude = try c.decodeIfPresent(Double.self, forKey: .amplitude)
         level = try c.decodeIfPresent(Double.self, forKey: .level)
     }
@@ -117,11 +120,12 @@ public struct StudyTaskOptions: Codable, Equatable, Sendable {
         try taskOptions.encode(to: encoder)
         var c = encoder.container(keyedBy: FlipFlopKeys.self)
         try c.encodeIfPresent(pulseDuration, forKey: .pulseDuration)
+        try c.encodeIfPresent(pulseGap, forKey: .pulseGap)
         try c.encodeIfPresent(amplitude, forKey: .amplitude)
         try c.encodeIfPresent(level, forKey: .level)
     }
 
-    var hasFlipFlopShape: Bool { pulseDuration != nil || amplitude != nil || level != nil }
+    var hasFlipFlopShape: Bool { pulseDuration != nil || pulseGap != nil || amplitude != nil || level != nil }
 }
 
 /// `equivalence`: the second network keeps every loss-visible overlap of the

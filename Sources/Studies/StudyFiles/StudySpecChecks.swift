@@ -40,8 +40,11 @@ extension StudySpec {
                !(range.count == 2 && range[0] > 0 && range[0] <= range[1]) {
                 return (at + ["options", "pulseDuration"], "give [min, max] seconds with 0 < min ≤ max")
             }
+            if let range = phase.options?.pulseGap, !(range.count == 2 && range[0] >= 0 && range[0] <= range[1]) {
+                return (at + ["options", "pulseGap"], "give [min, max] seconds with 0 ≤ min ≤ max")
+            }
             if phase.options?.hasFlipFlopShape == true && phase.task != .flipflop {
-                return (at + ["options"], "pulseDuration, amplitude and level are flip-flop options")
+                return (at + ["options"], "pulseDuration, pulseGap, amplitude and level are flip-flop options")
             }
             do throws(InputError) {
                 // T is checked against the phase's own task (the flip-flop variant has its own pulses):
