@@ -26,11 +26,11 @@ public final class ReducedOverlapLoss: OverlapLoss {
     public var batch: TaskBatch {
         didSet {
             precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs)
-            (targets, masks) = Self.timeMajor(batch)
+            Self.timeMajor(batch, targets: &targets, masks: &masks)
         }
     }
     /// The batch's targets and mask time-major, at ((t−1)·B + b)·O + o, as the trajectory is stored.
-    private var targets: [Double], masks: [Double]
+    private var targets: [Double] = [], masks: [Double] = []
     private let layout: VectorLayout
     private let gain: GaussianGain
     private let varyingGain: Bool
@@ -47,7 +47,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         gain = try GaussianGain.of(spec.nonlinearity)
         varyingGain = spec.nonlinearity.gainDependsOnVariance
         trajectory = LatentTrajectory(spec: spec)
-        (targets, masks) = Self.timeMajor(batch)
+        Self.timeMajor(batch, targets: &targets, masks: &masks)
     }
 
     public func loss(_ S: Matrix) -> Double { evaluate(S, withGradient: false).loss }
@@ -65,14 +65,21 @@ public final class ReducedOverlapLoss: OverlapLoss {
         return y
     }
 
-    private static func timeMajor(_ batch: TaskBatch) -> (targets: [Double], masks: [Double]) {
-        let B = batch.trials, T = batch.steps, O = batch.outputs
-        var targets = batch.target, masks = batch.mask
-        for b in 0..<B { for t in 1...T { for o in 0..<O {
-            let i = batch.targetIndex(b, t, o), j = ((t - 1) * B + b) * O + o
-            targets[j] = batch.target[i]; masks[j] = batch.mask[i]
-        } } }
-        return (targets, masks)
+    /// The batch's targets and mask time-major, into arrays reused while B·T·O stays the same
+    /// (a fresh batch every epoch then allocates nothing here).
+    private static func timeMajor(_ batch: TaskBatch, targets: inout [Double], masks: inout [Double]) {
+        let B = batch.trials, T = batch.steps, O = batch.outputs, count = B * T * O
+        if targets.count != count { targets = Array(repeating: 0, count: count); masks = targets }
+        targets.withUnsafeMutableBufferPointer { tb in
+        masks.withUnsafeMutableBufferPointer { mb in
+        batch.target.withUnsafeBufferPointer { yb in
+        batch.mask.withUnsafeBufferPointer { kb in
+            // Source index (b·T + t)·O + o, destination (t·B + b)·O + o, t = 0..T−1.
+            for b in 0..<B { for t in 0..<T { for o in 0..<O {
+                let i = (b &* T &+ t) &* O &+ o, j = (t &* B &+ b) &* O &+ o
+                tb[j] = yb[i]; mb[j] = kb[i]
+            } } }
+        } } } }
     }
 
     /// L(S) and, if asked, ∂L/∂S_ab with S's entries taken as independent.
