@@ -53,6 +53,7 @@ validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-studies.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-kpflow.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sweeps.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/run-paper.sh
 
 ## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
 ## (the cases SymbolicTests.DerivationDocumentTests checks)

@@ -6,5 +6,9 @@ import Symbolic
 extension TaskName: ExpressibleByArgument {}
 extension Nonlinearity: ExpressibleByArgument {}
 extension OverlapUpdate: ExpressibleByArgument {}
+extension LossNormalisation: ExpressibleByArgument {}
+extension TargetGrid: ExpressibleByArgument {}
+extension TheoryBatches: ExpressibleByArgument {}
+extension Initialization: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
 extension DerivationFormat: ExpressibleByArgument {}

@@ -30,7 +30,7 @@ struct IntegrateCommand: ParsableCommand {
                                          recording: RunWriter.recording(in: folder, every: options.recordEvery), progress: !options.output.quiet,
                                          tracking: try options.tracker(config, in: folder, theory: true))
             let traces = try writeOutputTraces(config, into: folder, theory: (start, finalOverlaps(result)))
-            let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update == .map,
+            let manifest = try RunWriter.write(result, kind: "theory", config: config, discrete: config.update.isDiscrete,
                                                into: folder, plot: options.output.plot)
             try plotOutputTraces(traces, config, into: folder, plot: options.output.plot)
             return Finished(outcomes: [result.outcome], summary: """

@@ -42,7 +42,13 @@ struct RunOptions: ParsableArguments {
     var ntkRank: Int?
     @Option(parsing: .unconditional, help: ArgumentHelp("--optimizer natural: ε in (Θ_k + εI)⁻¹ (default λ_{k+1}, the next sNTK eigenvalue).", valueName: "ε"))
     var damping: Double?
+    @Option(help: "Loss normalisation: dt-sum (dt/B)Σ mask·r², masked-mean Σ mask·r²/Σ mask, or mean-times-duration (T·dt)·mean(mask·r²).")
+    var loss: LossNormalisation = .dtSum
+    @Option(name: .customLong("target-grid"), help: "Filter and oscillation: uniform (target at (t−1)·dt) or stretched ((t−1)·dt·T/(T−1), the paper's grid).")
+    var targetGrid: TargetGrid?
 
+    @Option(help: "Initial vectors: gaussian (norm √N) or balanced (redrawn until |σ_zu − σ_vm| and |σ_mu − σ_zv| < 1e-3 with equal signs, the paper's flip-flop; rank 1).")
+    var initialization: Initialization = .gaussian
     @Option(help: ArgumentHelp("JSON file of initial overlaps, {\"m1.m1\": 1.0, \"m1.u1\": 0.1, …}, all D(D+1)/2 of them.",
                                valueName: "file"))
     var overlaps: String?
@@ -89,11 +95,12 @@ struct RunOptions: ParsableArguments {
         RunConfiguration(
             task: task,
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
-                                     pulseAmplitude: pulseAmplitude),
+                                     pulseAmplitude: pulseAmplitude, loss: loss == .dtSum ? nil : loss, targetGrid: targetGrid),
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
             update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer,
-            ntkRank: ntkRank, damping: damping)
+            ntkRank: ntkRank, damping: damping,
+            theoryBatches: theory?.theoryBatches ?? .shared, initialization: initialization)
     }
 
     /// The configuration and the output path, both checked (exit 64 on a bad value).
@@ -126,8 +133,10 @@ struct RunOptions: ParsableArguments {
 
 /// How the theory advances (integrate, validate).
 struct TheoryOptions: ParsableArguments {
-    @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG).")
+    @Option(help: "map: exact discrete-GD map S ← (I−2ηG)S(I−2ηG); flow: gradient-flow ODE dS/dτ = −2η(GS+SG); direct: plain GD on the overlaps, σ ← σ − η∂L/∂σ (no Gram metric; the paper's Fig. 1 baseline).")
     var update: OverlapUpdate = .map
+    @Option(name: .customLong("theory-batches"), help: "shared: the theory learns from the network's batches; independent: it draws its own (the paper's code).")
+    var theoryBatches: TheoryBatches = .shared
     @Option(parsing: .unconditional, help: "Local error tolerance of the flow's ODE solver (absolute and relative).")
     var tolerance: Double = 1e-12
 }

@@ -9,7 +9,7 @@ struct StudyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Run a study file: phases of training (theory and/or network), equivalent networks, or A/B→C twins.",
-        discussion: "The file names the model, the initial state and the phases (task, options, epochs, lr, targetNoise, lrRules, optimizer: gd, sgd, adam (network only) or natural with ntkRank and damping, update: map or flow for the theory); `study: equivalence` and `study: twins` select the built-in protocols; `study: multitask` with a multitask block (model, neurons, batch, dt, phi, gain, epochs, lr, optimizer, trackEvery, seeds) runs `gramflow multitask`. A bad file is refused before any work, naming the file, the line and the field. A `phases` study stages its output in .DIR.partial with a checkpoint after every phase; --resume continues from the last completed phase.")
+        discussion: "The file names the model, the initial state and the phases (task, options, epochs, lr, targetNoise, lrRules, optimizer: gd, sgd, adam (network only) or natural with ntkRank and damping, update: map, flow or direct for the theory; loss, targetGrid and pulseGap among the task options); `study: equivalence` and `study: twins` select the built-in protocols; `study: multitask` with a multitask block (model, neurons, batch, dt, phi, gain, epochs, lr, optimizer, trackEvery, seeds) runs `gramflow multitask`. A bad file is refused before any work, naming the file, the line and the field. A `phases` study stages its output in .DIR.partial with a checkpoint after every phase; --resume continues from the last completed phase.")
 
     @Argument(help: ArgumentHelp("The study file (YAML).", valueName: "file"))
     var file: String

@@ -59,7 +59,7 @@ struct ValidateCommand: ParsableCommand {
             let vectors = try options.dataOptions.saveFinalVectors(simulated, into: folder)
             let traces = try writeOutputTraces(config, into: folder, theory: (initial.overlaps, finalOverlaps(theoryResult)),
                                                network: (initial, simulated.network ?? initial))
-            let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update == .map,
+            let theoryManifest = try RunWriter.write(theoryResult, kind: "theory", config: config, discrete: config.update.isDiscrete,
                                                      into: folder, subfolder: "theory/", plot: options.output.plot)
             let networkManifest = try RunWriter.write(simulated, kind: "network", config: config, discrete: true,
                                                       into: folder, subfolder: "network/", plot: options.output.plot)

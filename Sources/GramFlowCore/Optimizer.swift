@@ -33,13 +33,16 @@ public final class BatchSchedule {
     private let dt: Double
     private let random: RandomSource
     private let fresh: Bool
+    private let normalisation: LossNormalisation
     private var current: TaskBatch
     private var epochOfCurrent = 0
 
-    public init(task: any Task, steps: Int, dt: Double, seed: UInt64, fresh: Bool) {
-        self.task = task; self.steps = steps; self.dt = dt; self.fresh = fresh
+    /// - Parameter normalisation: how the loss sums each batch's squared errors.
+    public init(task: any Task, steps: Int, dt: Double, seed: UInt64, fresh: Bool, normalisation: LossNormalisation = .dtSum) {
+        self.task = task; self.steps = steps; self.dt = dt; self.fresh = fresh; self.normalisation = normalisation
         random = SeedStreams.batches(seed)
         current = task.batch(steps: steps, dt: dt, random: random)
+        current.normalisation = normalisation
     }
 
     /// The batch of epoch e; epochs must be asked for in increasing order.
@@ -47,6 +50,7 @@ public final class BatchSchedule {
         precondition(epoch >= epochOfCurrent, "batches are drawn in epoch order")
         while fresh && epochOfCurrent < epoch {
             current = task.batch(steps: steps, dt: dt, random: random)
+            current.normalisation = normalisation
             epochOfCurrent += 1
         }
         return current

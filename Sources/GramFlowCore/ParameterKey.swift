@@ -5,11 +5,11 @@
 public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     // The run and its model.
     case task, rank, phi, dt, tau, inputs, outputs, epochs, lr, steps, seed, neurons
-    case update, tolerance, overlaps, optimizer
+    case update, tolerance, overlaps, optimizer, theoryBatches, initialization
     // The natural gradient (`optimizer: natural`).
     case ntkRank, damping
     // Task options.
-    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data
+    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data, loss, targetGrid
     // The network's vectors in and out (.npz).
     case vectors, saveVectors, saveVectorsEvery
     // Studies.

@@ -8,6 +8,9 @@ public enum SeedStreams {
     /// The stream for task batches (inputs, noise).
     public static func batches(_ seed: UInt64) -> RandomSource { RandomSource(seed: mix(seed, 2)) }
 
+    /// The seed of the theory's own batches under `TheoryBatches.independent`.
+    public static func independentBatches(_ seed: UInt64) -> UInt64 { mix(seed, 3) }
+
     /// SplitMix64 finaliser of (seed, stream): distinct streams for nearby seeds.
     static func mix(_ seed: UInt64, _ stream: UInt64) -> UInt64 {
         var z = seed &+ stream &* 0x9E37_79B9_7F4A_7C15

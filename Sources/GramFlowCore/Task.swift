@@ -26,41 +26,64 @@ extension Task {
     public func minimumSteps(dt: Double) -> Int { 1 }
 }
 
-/// One trial with the impulse x_0 = 1/dt and target y*_t = response((t−1) dt), t = 1..T.
-func impulseBatch(steps: Int, dt: Double, response: (Double) -> Double) -> TaskBatch {
+/// The times at which an impulse task samples its target, y*_t = response(s_t), t = 1..T.
+public enum TargetGrid: String, CaseIterable, Codable, Sendable {
+    /// s_t = (t−1) dt: the target at the state's own times (the default).
+    case uniform
+    /// s_t = (t−1) dt · T/(T−1), the overlap paper's `torch.linspace(0, T, T) * dt`:
+    /// stretched by T/(T−1) (400/399 at T = 400), so the last target is at T·dt.
+    case stretched
+
+    /// s_t for t = 1..T.
+    public func time(step t: Int, steps: Int, dt: Double) -> Double {
+        switch self {
+        case .uniform: return Double(t - 1) * dt
+        case .stretched: return steps > 1 ? Double(t - 1) * Double(steps) / Double(steps - 1) * dt : 0
+        }
+    }
+}
+
+/// One trial with the impulse x_0 = 1/dt and target y*_t = response(s_t), t = 1..T, on `grid`.
+func impulseBatch(steps: Int, dt: Double, grid: TargetGrid, response: (Double) -> Double) -> TaskBatch {
     var batch = TaskBatch(trials: 1, steps: steps, inputs: 1, outputs: 1)
     batch.x[batch.inputIndex(0, 0, 0)] = 1 / dt
-    for t in 1...steps { batch.target[batch.targetIndex(0, t, 0)] = response(Double(t - 1) * dt) }
+    for t in 1...steps { batch.target[batch.targetIndex(0, t, 0)] = response(grid.time(step: t, steps: steps, dt: dt)) }
     return batch
 }
 
 /// The impulse response filter (docs/theory.md §8): x_0 = 1/dt, x_t = 0 otherwise,
-/// y*_t = a e^{−c (t−1) dt}.
+/// y*_t = a e^{−c s_t} with s_t = (t−1) dt (or the stretched grid, `TargetGrid`).
 public struct FilterTask: Task {
     public var gain: Double
     public var decay: Double
-    public init(gain: Double = 1, decay: Double = 0.2) { self.gain = gain; self.decay = decay }
+    public var grid: TargetGrid
+    public init(gain: Double = 1, decay: Double = 0.2, grid: TargetGrid = .uniform) {
+        self.gain = gain; self.decay = decay; self.grid = grid
+    }
     public var name: String { "filter" }
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        impulseBatch(steps: steps, dt: dt) { s in gain * Double.exp(-decay * s) }
+        impulseBatch(steps: steps, dt: dt, grid: grid) { s in gain * Double.exp(-decay * s) }
     }
 }
 
 /// A damped oscillation after an impulse: x_0 = 1/dt,
-/// y*_t = e^{−c (t−1) dt} cos(ω (t−1) dt). Needs rank ≥ 2 to be fitted.
+/// y*_t = e^{−c s_t} cos(ω s_t), s_t = (t−1) dt (or the stretched grid). Needs rank ≥ 2 to be fitted.
 public struct OscillationTask: Task {
     public var decay: Double
     public var frequency: Double
-    public init(decay: Double = 0.3, frequency: Double = 2) { self.decay = decay; self.frequency = frequency }
+    public var grid: TargetGrid
+    public init(decay: Double = 0.3, frequency: Double = 2, grid: TargetGrid = .uniform) {
+        self.decay = decay; self.frequency = frequency; self.grid = grid
+    }
     public var name: String { "oscillation" }
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        impulseBatch(steps: steps, dt: dt) { s in Double.exp(-decay * s) * Double.cos(frequency * s) }
+        impulseBatch(steps: steps, dt: dt, grid: grid) { s in Double.exp(-decay * s) * Double.cos(frequency * s) }
     }
 }
 

@@ -10,6 +10,8 @@ public struct TaskBatch: Sendable, Equatable {
     public var target: [Double]
     /// mask[(b·T + t−1)·O + o], t = 1..T; 0 drops the term from the loss.
     public var mask: [Double]
+    /// How the loss sums the batch's squared errors (dt-sum unless the run asks otherwise).
+    public var normalisation: LossNormalisation = .dtSum
 
     public init(trials: Int, steps: Int, inputs: Int, outputs: Int) {
         precondition(trials >= 1 && steps >= 1 && inputs >= 1 && outputs >= 1)
@@ -25,22 +27,23 @@ public struct TaskBatch: Sendable, Equatable {
     @inlinable public func targetIndex(_ b: Int, _ t: Int, _ o: Int) -> Int { (b * steps + t - 1) * outputs + o }
 }
 
-/// The loss of docs/theory.md §1, a masked time integral averaged over trials:
+/// The loss of docs/theory.md §1, a masked sum of squared errors with the batch's
+/// normalisation weight w (`LossNormalisation`; dt/B for the default dt-sum):
 ///
-///     L = (dt/B) Σ_b Σ_{t=1..T} Σ_o mask_{b,o,t} (y_{b,o,t} − y*_{b,o,t})²
+///     L = w Σ_b Σ_{t=1..T} Σ_o mask_{b,o,t} (y_{b,o,t} − y*_{b,o,t})²
 ///
-/// and its output error e = ∂L/∂y = (2 dt/B) mask (y − y*).
+/// and its output error e = ∂L/∂y = 2w mask (y − y*). The theory and the network both
+/// build it from the batch, so the two always use the same normalisation.
 public struct MaskedSquaredError: Sendable {
-    public let dt: Double
-    public let trials: Int
-    public init(dt: Double, trials: Int) { self.dt = dt; self.trials = trials }
+    /// w, the weight of each masked squared error.
+    public let weight: Double
+    public init(dt: Double, batch: TaskBatch) { weight = batch.normalisation.weight(dt: dt, batch: batch) }
 
     /// The contribution of one output entry to L, and ∂L/∂y for it.
     @inlinable
     public func term(output y: Double, target: Double, mask: Double) -> (loss: Double, error: Double) {
-        let w = dt / Double(trials)
         let r = y - target
-        return (w * mask * r * r, 2 * w * mask * r)
+        return (weight * mask * r * r, 2 * weight * mask * r)
     }
 }
 
@@ -50,8 +53,10 @@ extension TaskBatch {
     public init(concatenating parts: [TaskBatch]) {
         precondition(!parts.isEmpty)
         let first = parts[0]
-        precondition(parts.allSatisfy { $0.steps == first.steps && $0.inputs == first.inputs && $0.outputs == first.outputs })
+        precondition(parts.allSatisfy { $0.steps == first.steps && $0.inputs == first.inputs && $0.outputs == first.outputs
+                                        && $0.normalisation == first.normalisation })
         self.init(trials: parts.reduce(0) { $0 + $1.trials }, steps: first.steps, inputs: first.inputs, outputs: first.outputs)
         x = parts.flatMap(\.x); target = parts.flatMap(\.target); mask = parts.flatMap(\.mask)
+        normalisation = first.normalisation
     }
 }

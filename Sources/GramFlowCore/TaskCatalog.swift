@@ -14,11 +14,13 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
     /// A teacher network given by its overlaps (built by the Studies layer, which can run the theory).
     case teacher
 
-    /// The options this task takes.
-    public var options: Set<ParameterKey> {
+    /// The options this task takes (every task takes `loss`).
+    public var options: Set<ParameterKey> { ownOptions.union([.loss]) }
+
+    private var ownOptions: Set<ParameterKey> {
         switch self {
-        case .filter: return [.gain, .decay]
-        case .oscillation: return [.decay, .frequency]
+        case .filter: return [.gain, .decay, .targetGrid]
+        case .oscillation: return [.decay, .frequency, .targetGrid]
         case .filterNoise: return [.gain, .decay, .batch, .noise, .inputs, .outputs]
         case .flipflop: return [.batch, .bits]
         case .decision: return [.batch, .noise]
@@ -59,20 +61,29 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     /// K and O for tasks that take them (filter-noise).
     public var inputs: Int?
     public var outputs: Int?
+    /// How the loss sums the squared errors (nil: dt-sum), `LossNormalisation`.
+    public var loss: LossNormalisation?
+    /// Filter and oscillation: the times the target is sampled at (nil: uniform), `TargetGrid`.
+    public var targetGrid: TargetGrid?
 
     /// One name per parameter in the CLI (`--batch`), run.json and study files (`batch`).
     private enum CodingKeys: String, CodingKey {
-        case gain, decay, frequency, noise, pulseAmplitude, teacher, data, bits, inputs, outputs
+        case gain, decay, frequency, noise, pulseAmplitude, teacher, data, bits, inputs, outputs, loss, targetGrid
         case trials = "batch"
     }
 
     public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil, trials: Int? = nil,
                 noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil,
-                data: String? = nil, bits: Int? = nil, inputs: Int? = nil, outputs: Int? = nil) {
+                data: String? = nil, bits: Int? = nil, inputs: Int? = nil, outputs: Int? = nil,
+                loss: LossNormalisation? = nil, targetGrid: TargetGrid? = nil) {
         self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials
         self.noise = noise; self.pulseAmplitude = pulseAmplitude; self.teacher = teacher
         self.data = data; self.bits = bits; self.inputs = inputs; self.outputs = outputs
+        self.loss = loss; self.targetGrid = targetGrid
     }
+
+    /// The loss normalisation of the task's batches.
+    public var normalisation: LossNormalisation { loss ?? .dtSum }
 
     /// Checks values and that every given option belongs to the task.
     public func check(_ name: TaskName) throws(InputError) {
@@ -97,7 +108,7 @@ public struct TaskOptions: Codable, Equatable, Sendable {
                                              (.batch, trials != nil), (.noise, noise != nil),
                                              (.pulseAmplitude, pulseAmplitude != nil), (.teacher, teacher != nil),
                                              (.data, data != nil), (.bits, bits != nil), (.inputs, inputs != nil),
-                                             (.outputs, outputs != nil)]
+                                             (.outputs, outputs != nil), (.targetGrid, targetGrid != nil)]
         for (option, isGiven) in given where isGiven && !name.options.contains(option) {
             if name == .custom && (option == .inputs || option == .outputs) {
                 throw InputError(option, "is not an option of the custom task: K and O come from the shapes of its arrays inputs (B×T×K) and targets (B×T×O); remove it")
@@ -116,8 +127,8 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     public func makeTask(_ name: TaskName) throws(InputError) -> any Task {
         try check(name)
         switch name {
-        case .filter: return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2)
-        case .oscillation: return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2)
+        case .filter: return FilterTask(gain: gain ?? 1, decay: decay ?? 0.2, grid: targetGrid ?? .uniform)
+        case .oscillation: return OscillationTask(decay: decay ?? 0.3, frequency: frequency ?? 2, grid: targetGrid ?? .uniform)
         case .filterNoise:
             return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1,
                                    inputs: inputs ?? 1, outputs: outputs ?? 1)

@@ -77,7 +77,7 @@ public struct NaturalGradient: Sendable {
         -> (loss: Double, error: [Double], readout: Matrix) {
         let traj = operators.trajectory, net = operators.network, spec = net.spec, l = spec.layout
         let N = net.neurons, O = spec.outputs, T = traj.steps, D = l.dimension
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         var e = [Double](repeating: 0, count: traj.tensorCount)
         var readout = Matrix(rows: N, cols: D)
         var loss = 0.0

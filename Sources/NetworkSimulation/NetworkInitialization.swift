@@ -16,6 +16,27 @@ extension LowRankNetwork {
         return LowRankNetwork(spec: spec, parameters: p)
     }
 
+    /// Gaussian vectors of norm √N (`gaussian`) redrawn until balanced, as the overlap paper's
+    /// flip-flop code draws them: |σ_zu − σ_vm| < tolerance and |σ_mu − σ_zv| < tolerance, with
+    /// sign σ_zu = sign σ_vm and sign σ_mu = sign σ_zv. Rank 1, one input, one output. Each of
+    /// these overlaps has standard deviation 1/√N, so about one draw in (0.6·√N/tolerance)²/(2π)…
+    /// succeeds: some 5,000 draws at N = 600.
+    /// - Returns: nil if `attempts` draws were not enough.
+    public static func balanced(spec: ModelSpec, neurons: Int, random: RandomSource, tolerance: Double = 1e-3,
+                                attempts: Int = 1_000_000) -> LowRankNetwork? {
+        precondition(spec.rank == 1 && spec.inputs == 1 && spec.outputs == 1)
+        let l = spec.layout
+        for _ in 0..<attempts {
+            let network = gaussian(spec: spec, neurons: neurons, random: random)
+            let S = network.overlaps
+            let zu = S[l.z(0), l.u(0)], vm = S[l.v(0), l.m(0)], mu = S[l.m(0), l.u(0)], zv = S[l.z(0), l.v(0)]
+            if abs(zu - vm) < tolerance && abs(mu - zv) < tolerance && (zu < 0) == (vm < 0) && (mu < 0) == (zv < 0) {
+                return network
+            }
+        }
+        return nil
+    }
+
     /// Vectors whose overlaps are exactly S: P = √N Q Λ^{1/2} Wᵀ with S = W Λ Wᵀ and
     /// Q an N×D matrix of random orthonormal columns, so PᵀP/N = S up to rounding.
     ///

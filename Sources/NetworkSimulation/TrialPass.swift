@@ -100,7 +100,7 @@ final class TrialPass {
         let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = trials.count
         let D = spec.layout.dimension, width = K + R, alpha = spec.alpha, f = spec.nonlinearity
         let invN = 1 / Double(N), linear = f.isLinear, RO = R + O
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         let current = small, sums = small + G * width  // c_t of each trial (G×W), then Σ_i (V, Z)_i φ_i (G×(R+O))
         for j in 0..<(G * width) { current[j] = 0 }
         var loss = 0.0

@@ -39,6 +39,31 @@ public final class GaussianGain: @unchecked Sendable {
         evaluate(delta)
     }
 
+    /// (F(Δ_i), F'(Δ_i)) for i < count, into `value` and `derivative`; `derivative` may be `delta`
+    /// itself. For erf four entries at a time in SIMD (a square root and two divisions each,
+    /// every operation rounded as in the scalar form, so the numbers are the same bits; the
+    /// scalar square root would also check its sign for errno, which keeps it from vectorising).
+    public func evaluate(_ delta: UnsafePointer<Double>, value: UnsafeMutablePointer<Double>,
+                         derivative: UnsafeMutablePointer<Double>, count: Int) {
+        switch nonlinearity {
+        case .erf:
+            typealias V = SIMD4<Double>
+            let pi = V(repeating: Double.pi), slope = V(repeating: -Double.pi / 4)
+            var i = 0
+            while i + 4 <= count {
+                let d = UnsafeRawPointer(delta + i).loadUnaligned(as: V.self)
+                let base = 1 + pi * d / 2
+                let v = 1 / base.squareRoot()
+                UnsafeMutableRawPointer(value + i).storeBytes(of: v, as: V.self)
+                UnsafeMutableRawPointer(derivative + i).storeBytes(of: slope * v / base, as: V.self)
+                i += 4
+            }
+            for j in i..<count { (value[j], derivative[j]) = evaluate(delta[j]) }
+        default:
+            for i in 0..<count { (value[i], derivative[i]) = evaluate(delta[i]) }
+        }
+    }
+
     @usableFromInline
     func evaluate(_ delta: Double) -> (value: Double, derivative: Double) {
         switch nonlinearity {

@@ -9,19 +9,29 @@ import GramFlowNumerics
 ///
 /// with A = S_{V,E}, Q = S_{E,E}, E = [u…, m…], and the gain (F, F')(Δ_t) alongside
 /// (F ≡ 1 for linear φ; Δ is skipped when the gain does not depend on it).
+///
+/// Storage is time-major (trial b of step t next to trial b+1 of step t): the B recursions are
+/// independent, so each step runs over the trials as one contiguous, vectorisable loop, and
+/// the gains of a step are evaluated together (`GaussianGain.evaluate(_:value:derivative:count:)`).
+/// The arrays are reused from call to call; a run allocates nothing unless B or T changes.
 struct LatentTrajectory {
     private(set) var trials = 0, steps = 0
     let width: Int   // P = R + K
+    let inputCount: Int  // K
     /// c_{b,t}, t = 0..T, at `offset(b, t)`.
     private(set) var c: [Double] = []
-    /// F(Δ_{b,t}) and F'(Δ_{b,t}) at b·(T+1) + t.
+    /// F(Δ_{b,t}) and F'(Δ_{b,t}) at `gainIndex(b, t)`.
     private(set) var gains: [Double] = []
     private(set) var slopes: [Double] = []
+    /// x_{b,t,k}, t = 0..T−1, time-major at (t·B + b)·K + k.
+    private var inputs: [Double] = []
 
-    init(spec: ModelSpec) { width = spec.rank + spec.inputs }
+    init(spec: ModelSpec) { width = spec.rank + spec.inputs; inputCount = spec.inputs }
 
     /// Offset of c_{b,t} in `c`.
-    @inline(__always) func offset(_ b: Int, _ t: Int) -> Int { (b * (steps + 1) + t) * width }
+    @inline(__always) func offset(_ b: Int, _ t: Int) -> Int { (t * trials + b) * width }
+    /// Index of F(Δ_{b,t}) in `gains` (and of F' in `slopes`).
+    @inline(__always) func gainIndex(_ b: Int, _ t: Int) -> Int { t * trials + b }
 
     /// Runs every trial of `batch` forward from the overlaps' blocks A and Q.
     mutating func run(A: Matrix, Q: Matrix, batch: TaskBatch, spec: ModelSpec, gain: GaussianGain) {
@@ -31,68 +41,67 @@ struct LatentTrajectory {
             c = Array(repeating: 0, count: trials * (T + 1) * P)
             gains = Array(repeating: 0, count: trials * (T + 1))
             slopes = gains
+            inputs = Array(repeating: 0, count: trials * T * K)
         }
+        let B = trials
         let varying = spec.nonlinearity.gainDependsOnVariance
         let atZero = gain(0), keep = 1 - alpha
         // Raw pointers: no bounds, uniqueness or exclusivity checks in the step loop.
         c.withUnsafeMutableBufferPointer { cb in
         gains.withUnsafeMutableBufferPointer { gb in
         slopes.withUnsafeMutableBufferPointer { sb in
+        inputs.withUnsafeMutableBufferPointer { ib in
         A.storage.withUnsafeBufferPointer { ab in
         Q.storage.withUnsafeBufferPointer { qb in
         batch.x.withUnsafeBufferPointer { xb in
-            let a = ab.baseAddress!, q = qb.baseAddress!, x = xb.baseAddress!
+            let a = ab.baseAddress!, q = qb.baseAddress!, x = ib.baseAddress!
             let c = cb.baseAddress!, g = gb.baseAddress!, s = sb.baseAddress!
-            for b in 0..<trials {
-                for j in 0..<P { c[b * (T + 1) * P + j] = 0 }
-                g[b * (T + 1)] = atZero.value; s[b * (T + 1)] = atZero.derivative
+            // The inputs time-major, so that a step reads its B inputs in a row.
+            for b in 0..<B { for t in 0..<T { for k in 0..<K { x[(t * B + b) * K + k] = xb[(b * T + t) * K + k] } } }
+            for j in 0..<(B * P) { c[j] = 0 }
+            for b in 0..<B { g[b] = atZero.value; s[b] = atZero.derivative }
+            if !varying {
+                for i in B..<(B * (T + 1)) { g[i] = atZero.value; s[i] = 0 }
             }
-            // Time outside, trials inside: the B recursions are independent, so their
-            // latency chains (c_t → Δ_t → F(Δ_t) → c_{t+1}, a square root and two
-            // divisions for erf) overlap instead of running one after another.
             if R == 1 && K == 1 {
-                // One input, rank 1: the same recursion with A and Q held in registers (the
-                // general loop reloads them after every store into c, which may alias them).
+                // One input, rank 1: A and Q in registers, and Δ_t of the B trials stored in the
+                // slopes' slots, then turned into (F, F') by one call per step.
                 let a0 = a[0], a1 = a[1], q00 = q[0], q01 = q[1], q10 = q[2], q11 = q[3]
                 for t in 1...T {
-                    for b in 0..<trials {
-                        let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P
-                        let gt = b * (T + 1) + t
-                        let drive = 0 + a0 * prev[0] + a1 * prev[1]
-                        let kappa = keep * prev[0] + alpha * g[gt - 1] * drive
-                        let xi = keep * prev[1] + alpha * x[batch.inputIndex(b, t - 1, 0)]
-                        cur[0] = kappa; cur[1] = xi
-                        if varying {
-                            let delta = 0 + kappa * q00 * kappa + kappa * q01 * xi + xi * q10 * kappa + xi * q11 * xi
-                            (g[gt], s[gt]) = gain(delta)
-                        } else {
-                            g[gt] = atZero.value; s[gt] = 0
-                        }
+                    let prev = c + (t - 1) * B * 2, cur = prev + B * 2
+                    let gPrev = g + (t - 1) * B, gCur = gPrev + B, sCur = s + t * B, xt = x + (t - 1) * B
+                    for b in 0..<B {
+                        let k0 = prev[2 * b], x0 = prev[2 * b + 1]
+                        let drive = 0 + a0 * k0 + a1 * x0
+                        let kappa = keep * k0 + alpha * gPrev[b] * drive
+                        let xi = keep * x0 + alpha * xt[b]
+                        cur[2 * b] = kappa; cur[2 * b + 1] = xi
+                        if varying { sCur[b] = 0 + kappa * q00 * kappa + kappa * q01 * xi + xi * q10 * kappa + xi * q11 * xi }
                     }
+                    if varying { gain.evaluate(sCur, value: gCur, derivative: sCur, count: B) }
                 }
                 return
             }
             for t in 1...T {
-                for b in 0..<trials {
-                    let prev = c + (b * (T + 1) + t - 1) * P, cur = prev + P
-                    let gt = b * (T + 1) + t
-                    let scaledGain = alpha * g[gt - 1]
+                let gPrev = g + (t - 1) * B, gCur = gPrev + B, sCur = s + t * B
+                for b in 0..<B {
+                    let prev = c + ((t - 1) * B + b) * P, cur = c + (t * B + b) * P
+                    let scaledGain = alpha * gPrev[b]
                     for r in 0..<R {
                         var drive = 0.0
                         for j in 0..<P { drive += a[r * P + j] * prev[j] }
                         cur[r] = keep * prev[r] + scaledGain * drive
                     }
-                    let xt = x + batch.inputIndex(b, t - 1, 0)
+                    let xt = x + ((t - 1) * B + b) * K
                     for k in 0..<K { cur[R + k] = keep * prev[R + k] + alpha * xt[k] }
                     if varying {
                         var delta = 0.0
                         for i in 0..<P { for j in 0..<P { delta += cur[i] * q[i * P + j] * cur[j] } }
-                        (g[gt], s[gt]) = gain(delta)
-                    } else {
-                        g[gt] = atZero.value; s[gt] = 0
+                        sCur[b] = delta
                     }
                 }
+                if varying { gain.evaluate(sCur, value: gCur, derivative: sCur, count: B) }
             }
-        } } } } } }
+        } } } } } } }
     }
 }

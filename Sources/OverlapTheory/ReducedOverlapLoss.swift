@@ -24,13 +24,19 @@ public final class ReducedOverlapLoss: OverlapLoss {
     public let spec: ModelSpec
     /// The trials the loss averages over; replace it to train on a fresh batch.
     public var batch: TaskBatch {
-        didSet { precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs) }
+        didSet {
+            precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs)
+            Self.timeMajor(batch, targets: &targets, masks: &masks)
+        }
     }
+    /// The batch's targets and mask time-major, at ((t−1)·B + b)·O + o, as the trajectory is stored.
+    private var targets: [Double] = [], masks: [Double] = []
     private let layout: VectorLayout
     private let gain: GaussianGain
     private let varyingGain: Bool
-    // The forward pass of every trial, reused across calls.
+    // The forward pass of every trial and the adjoint's workspace, reused across calls.
     private var trajectory: LatentTrajectory
+    private var work: [Double] = []
 
     public init(spec: ModelSpec, batch: TaskBatch) throws {
         precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs,
@@ -41,6 +47,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         gain = try GaussianGain.of(spec.nonlinearity)
         varyingGain = spec.nonlinearity.gainDependsOnVariance
         trajectory = LatentTrajectory(spec: spec)
+        Self.timeMajor(batch, targets: &targets, masks: &masks)
     }
 
     public func loss(_ S: Matrix) -> Double { evaluate(S, withGradient: false).loss }
@@ -58,6 +65,23 @@ public final class ReducedOverlapLoss: OverlapLoss {
         return y
     }
 
+    /// The batch's targets and mask time-major, into arrays reused while B·T·O stays the same
+    /// (a fresh batch every epoch then allocates nothing here).
+    private static func timeMajor(_ batch: TaskBatch, targets: inout [Double], masks: inout [Double]) {
+        let B = batch.trials, T = batch.steps, O = batch.outputs, count = B * T * O
+        if targets.count != count { targets = Array(repeating: 0, count: count); masks = targets }
+        targets.withUnsafeMutableBufferPointer { tb in
+        masks.withUnsafeMutableBufferPointer { mb in
+        batch.target.withUnsafeBufferPointer { yb in
+        batch.mask.withUnsafeBufferPointer { kb in
+            // Source index (b·T + t)·O + o, destination (t·B + b)·O + o, t = 0..T−1.
+            for b in 0..<B { for t in 0..<T { for o in 0..<O {
+                let i = (b &* T &+ t) &* O &+ o, j = (t &* B &+ b) &* O &+ o
+                tb[j] = yb[i]; mb[j] = kb[i]
+            } } }
+        } } } }
+    }
+
     /// L(S) and, if asked, ∂L/∂S_ab with S's entries taken as independent.
     private func evaluate(_ S: Matrix, withGradient: Bool,
                           output: ((Int, Int, Int, Double) -> Void)? = nil) -> (loss: Double, dLdS: Matrix?) {
@@ -68,12 +92,16 @@ public final class ReducedOverlapLoss: OverlapLoss {
         let A = S.selecting(rows: layout.vIndices, cols: basis)  // R×P
         let C = S.selecting(rows: layout.zIndices, cols: basis)  // O×P
         let Q = S.selecting(rows: basis, cols: basis)            // P×P
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
-        // ∂L/∂A (R×P), ∂L/∂C (O×P), ∂L/∂Q (P×P), then C c_{b,t} and e_{b,t} (B×T×O), μ_b, μ_{b,next} (B×R).
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
+        // ∂L/∂A (R×P), ∂L/∂C (O×P), ∂L/∂Q (P×P), then C c_{b,t} and e_{b,t} (B×T×O, time-major
+        // at ((t−1)·B + b)·O + o), the loss terms (in batch order), μ_b, μ_{b,next} (B×R):
+        // kept from call to call.
         let B = batch.trials
-        var work = [Double](repeating: 0, count: R * P + O * P + P * P + 2 * B * T * O + 2 * B * R)
+        let size = R * P + O * P + P * P + 3 * B * T * O + 2 * B * R
+        if work.count != size { work = Array(repeating: 0, count: size) }
         var total = 0.0
         trajectory.run(A: A, Q: Q, batch: batch, spec: spec, gain: gain)
+        let trajectory = self.trajectory
         // Raw pointers: no bounds, uniqueness or exclusivity checks in the step loops.
         trajectory.c.withUnsafeBufferPointer { cb in
         trajectory.gains.withUnsafeBufferPointer { gb in
@@ -81,30 +109,37 @@ public final class ReducedOverlapLoss: OverlapLoss {
         A.storage.withUnsafeBufferPointer { ab in
         C.storage.withUnsafeBufferPointer { ccb in
         Q.storage.withUnsafeBufferPointer { qb in
-        batch.target.withUnsafeBufferPointer { yb in
-        batch.mask.withUnsafeBufferPointer { mb in
+        targets.withUnsafeBufferPointer { yb in
+        masks.withUnsafeBufferPointer { mb in
         work.withUnsafeMutableBufferPointer { wb in
-            let a = ab.baseAddress!, cm = ccb.baseAddress!, q = qb.baseAddress!
+            let a = ab.baseAddress!, cm = ccb.baseAddress!, q = qb.baseAddress!, c = cb.baseAddress!
             let dA = wb.baseAddress!, dC = dA + R * P, dQ = dC + O * P
-            let readout = dQ + P * P, errors = readout + B * T * O  // at (b·T + t−1)·O + o, as the targets
-            var mu = errors + B * T * O, muNext = mu + B * R
-            for b in 0..<B {
-                let first = cb.baseAddress! + trajectory.offset(b, 0), gains = gb.baseAddress! + b * (T + 1)
-                for t in 1...T {
-                    let cur = first + t * P
+            let readout = dQ + P * P, errors = readout + B * T * O, terms = errors + B * T * O
+            var mu = terms + B * T * O, muNext = mu + B * R
+            for i in 0..<(R * P + O * P + P * P) { dA[i] = 0 }
+            // Steps outside, trials inside (contiguous in the time-major trajectory, targets and
+            // mask); the terms of the loss are stored in the batch's order (trials, then steps,
+            // then outputs) and summed in it, so the sum is rounded as it always was.
+            let gains = gb.baseAddress!
+            for t in 1...T {
+                let step = c + trajectory.offset(0, t), g = gains + trajectory.gainIndex(0, t)
+                let at = (t &- 1) &* B &* O
+                for b in 0..<B {
+                    let cur = step + b &* P, gain = g[b]
                     for o in 0..<O {
                         var r = 0.0
-                        for j in 0..<P { r += cm[o * P + j] * cur[j] }
-                        let i = batch.targetIndex(b, t, o)
+                        for j in 0..<P { r += cm[o &* P &+ j] * cur[j] }
+                        let i = at &+ b &* O &+ o
                         readout[i] = r
-                        let y = gains[t] * r
+                        let y = gain * r
                         output?(b, t, o, y)
                         let term = objective.term(output: y, target: yb[i], mask: mb[i])
-                        total += term.loss
+                        terms[(b &* T &+ t &- 1) &* O &+ o] = term.loss  // batch order
                         errors[i] = term.error
                     }
                 }
             }
+            for i in 0..<(B &* T &* O) { total += terms[i] }
             guard withGradient else { return }
             for i in 0..<(B * R) { muNext[i] = 0 }  // μ_{T+1} = 0
             if R == 1 && K == 1 && O == 1 {
@@ -113,24 +148,22 @@ public final class ReducedOverlapLoss: OverlapLoss {
                 // general path gives the same bits: ReducedLossFastPathTests).
                 let a0 = a[0], a1 = a[1], c0 = cm[0], q00 = q[0], q01 = q[1]
                 var dA0 = 0.0, dA1 = 0.0, dC0 = 0.0, dC1 = 0.0, dQ00 = 0.0, dQ01 = 0.0, dQ10 = 0.0, dQ11 = 0.0
+                // Branch-free: μ_{T+1} = 0, and a term w·c with w = 0 adds ±0 to a sum that is
+                // never −0, so adding it leaves the sum's bits as skipping it did.
                 for t in stride(from: T, through: 1, by: -1) {
-                    let hasNext = t < T
+                    let step = c + trajectory.offset(0, t), e = errors + (t &- 1) &* B, ro = readout + (t &- 1) &* B
+                    let F = gb.baseAddress! + trajectory.gainIndex(0, t), dF = sb.baseAddress! + trajectory.gainIndex(0, t)
                     for b in 0..<B {
-                        let cur = cb.baseAddress! + trajectory.offset(b, t), kappa = cur[0], xi = cur[1]
-                        let i = batch.targetIndex(b, t, 0), e = errors[i], next = muNext[b]
-                        let F = gb[b * (T + 1) + t], dF = sb[b * (T + 1) + t]
-                        var s = 0.0 + e * readout[i]
-                        if hasNext { s += alpha * next * (0 + a0 * kappa + a1 * xi) }
-                        if e != 0 { let w = F * e; dC0 += w * kappa; dC1 += w * xi }
-                        if hasNext && next != 0 { let w = alpha * F * next; dA0 += w * kappa; dA1 += w * xi }
-                        let curvature = dF * s
-                        if varyingGain && curvature != 0 {
-                            dQ00 += curvature * kappa * kappa; dQ01 += curvature * kappa * xi
-                            dQ10 += curvature * xi * kappa; dQ11 += curvature * xi * xi
-                        }
-                        var g = 0.0 + c0 * e
-                        if hasNext { g += alpha * a0 * next }
-                        let qc = varyingGain ? 0 + q00 * kappa + q01 * xi : 0
+                        let kappa = step[2 &* b], xi = step[2 &* b &+ 1]
+                        let e = e[b], next = muNext[b], F = F[b]
+                        let s = 0.0 + e * ro[b] + alpha * next * (0 + a0 * kappa + a1 * xi)
+                        let wC = F * e; dC0 += wC * kappa; dC1 += wC * xi
+                        let wA = alpha * F * next; dA0 += wA * kappa; dA1 += wA * xi
+                        let curvature = dF[b] * s
+                        dQ00 += curvature * kappa * kappa; dQ01 += curvature * kappa * xi
+                        dQ10 += curvature * xi * kappa; dQ11 += curvature * xi * xi
+                        let g = 0.0 + c0 * e + alpha * a0 * next
+                        let qc = 0 + q00 * kappa + q01 * xi
                         mu[b] = keep * next + F * g + 2 * curvature * qc
                     }
                     swap(&mu, &muNext)
@@ -143,10 +176,10 @@ public final class ReducedOverlapLoss: OverlapLoss {
             for t in stride(from: T, through: 1, by: -1) {
                 let hasNext = t < T
                 for b in 0..<B {
-                    let cur = cb.baseAddress! + trajectory.offset(b, t)
-                    let e = errors + batch.targetIndex(b, t, 0), ro = readout + batch.targetIndex(b, t, 0)
+                    let cur = c + trajectory.offset(b, t)
+                    let e = errors + ((t - 1) * B + b) * O, ro = readout + ((t - 1) * B + b) * O
                     let m = mu + b * R, mNext = muNext + b * R
-                    let F = gb[b * (T + 1) + t], dF = sb[b * (T + 1) + t]
+                    let F = gb[trajectory.gainIndex(b, t)], dF = sb[trajectory.gainIndex(b, t)]
                     var s = 0.0
                     for o in 0..<O { s += e[o] * ro[o] }
                     if hasNext {

@@ -19,9 +19,11 @@ public final class ReducedStateNTK {
     public let overlaps: Matrix
     public let batch: TaskBatch
     private let a: Matrix, q: Matrix     // A = S_{V,E} (R×P), Q = S_{E,E} (P×P), P = R + K
-    /// c_{b,t} for t = 0..T at ((b·(T+1) + t)·P + j).
-    private let c: [Double]
-    private let gains: [Double], slopes: [Double]   // F(Δ_{b,t}), F'(Δ_{b,t})
+    /// The forward pass: c_{b,t} for t = 0..T at `trajectory.offset(b, t) + j`.
+    private let trajectory: LatentTrajectory
+    private var c: [Double] { trajectory.c }
+    private var gains: [Double] { trajectory.gains }   // F(Δ_{b,t}) at `trajectory.gainIndex(b, t)`
+    private var slopes: [Double] { trajectory.slopes } // F'(Δ_{b,t})
 
     public init(spec: ModelSpec, overlaps S: Matrix, batch: TaskBatch) throws {
         let l = spec.layout
@@ -32,7 +34,7 @@ public final class ReducedStateNTK {
         // The forward pass the loss uses, so this kernel describes the dynamics that are trained.
         var trajectory = LatentTrajectory(spec: spec)
         trajectory.run(A: a, Q: q, batch: batch, spec: spec, gain: try GaussianGain.of(spec.nonlinearity))
-        c = trajectory.c; gains = trajectory.gains; slopes = trajectory.slopes
+        self.trajectory = trajectory
     }
 
     private var P: Int { spec.rank + spec.inputs }
@@ -44,7 +46,7 @@ public final class ReducedStateNTK {
         var out = [Double](repeating: 0, count: latentCount)
         let T = batch.steps, R = spec.rank
         for b in 0..<batch.trials { for t in 1...T { for r in 0..<R {
-            out[(b * T + t - 1) * R + r] = c[(b * (T + 1) + t) * P + r]
+            out[(b * T + t - 1) * R + r] = c[trajectory.offset(b, t) + r]
         } } }
         return out
     }
@@ -53,7 +55,7 @@ public final class ReducedStateNTK {
     public func basisCoordinates(_ b: Int, _ t: Int) -> [Double] { state(b, t) }
 
     private func state(_ b: Int, _ t: Int) -> [Double] {
-        let base = (b * (batch.steps + 1) + t) * P
+        let base = trajectory.offset(b, t)
         return Array(c[base..<base + P])
     }
 
@@ -67,7 +69,7 @@ public final class ReducedStateNTK {
         for b in 0..<batch.trials {
             var dc = [Double](repeating: 0, count: P)
             for t in 1...T {
-                let cp = state(b, t - 1), i = b * (T + 1) + t - 1
+                let cp = state(b, t - 1), i = trajectory.gainIndex(b, t - 1)
                 let dDelta = 2 * quadratic(q, cp, dc) + quadratic(dQ, cp, cp)
                 let acp = times(a, cp), dacp = times(dA, cp), adc = times(a, dc)
                 var next = dc
@@ -96,7 +98,7 @@ public final class ReducedStateNTK {
                 var current = [Double](repeating: 0, count: R)
                 if t >= 1 { for r in 0..<R { current[r] = cotangent[(b * T + t - 1) * R + r] } }
                 if t < T {
-                    let ct = state(b, t), i = b * (T + 1) + t
+                    let ct = state(b, t), i = trajectory.gainIndex(b, t)
                     let act = times(a, ct), qct = times(q, ct)
                     let s = zip(mu, act).reduce(0) { $0 + $1.0 * $1.1 }
                     for r in 0..<R { for j in 0..<p { gA[r, j] += alpha * gains[i] * mu[r] * ct[j] } }

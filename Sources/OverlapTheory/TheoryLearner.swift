@@ -2,8 +2,9 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// Gradient descent in overlap space, the theory's learner: each epoch moves S by
-/// the exact discrete-GD map S ← (I − 2ηG) S (I − 2ηG) or by one epoch of the
-/// gradient flow dS/dτ = −2η(GS + SG) (docs/theory.md §5), G = ∂L/∂S from the
+/// the exact discrete-GD map S ← (I − 2ηG) S (I − 2ηG), by one epoch of the
+/// gradient flow dS/dτ = −2η(GS + SG) (docs/theory.md §5), or (`direct`, the paper's
+/// baseline) by plain GD on the overlaps, S ← S − η(2G − diag G); G = ∂L/∂S from the
 /// reduced dynamics. The reduced loss (its workspace) is kept across epochs and
 /// phases; only the batch is swapped when it changes (SGD, a new phase). With `natural`, each
 /// epoch instead takes the overlap-space natural gradient (`OverlapNaturalGradient`, the
@@ -40,7 +41,7 @@ public struct TheoryLearner: Learner {
 
     public mutating func evaluate(_ S: Matrix, batch: TaskBatch, forStep: Bool) throws -> Double {
         let loss = try reducedLoss(batch)
-        guard forStep && update == .map else { gradient = nil; return loss.loss(S) }
+        guard forStep && update.isDiscrete else { gradient = nil; return loss.loss(S) }
         let (L, G) = loss.lossAndGradient(S)
         gradient = G
         if let natural {
@@ -58,6 +59,8 @@ public struct TheoryLearner: Learner {
         switch update {
         case .map:
             S = gradientDescentMap(S: S, G: gradient!, eta: eta)
+        case .direct:
+            S = directOverlapStep(S: S, G: gradient!, eta: eta)
         case .flow:
             if flow?.eta != eta { flow = GradientFlowIntegrator(loss: loss!, eta: eta, tolerance: tolerance) }
             let (next, outcome) = flow!.advance(S)

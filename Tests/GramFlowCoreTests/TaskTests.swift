@@ -41,11 +41,33 @@ final class TaskTests: XCTestCase {
     }
 
     func testMaskedSquaredErrorAndItsDerivative() {
-        let objective = MaskedSquaredError(dt: 0.1, trials: 4)
+        let objective = MaskedSquaredError(dt: 0.1, batch: TaskBatch(trials: 4, steps: 3, inputs: 1, outputs: 1))
         let term = objective.term(output: 2, target: 0.5, mask: 1)
         assertClose(term.loss, 0.1 / 4 * 2.25, absolute: 1e-16)
         assertClose(term.error, 2 * 0.1 / 4 * 1.5, absolute: 1e-16)
         XCTAssertEqual(objective.term(output: 2, target: 0.5, mask: 0).loss, 0)
+    }
+
+    /// The three normalisations' weights against their closed forms on a batch with a known
+    /// mask (B = 4, T = 5, O = 2, dt = 0.1, 14 of the 40 entries masked in): dt-sum dt/B,
+    /// masked mean 1/Σmask, mean times duration T·dt/(B·T·O); and the ratio masked-mean/dt-sum
+    /// = B/(dt·Σmask) that makes the same η a different step (exact up to rounding, 1e-15).
+    func testLossNormalisationWeightsAgainstClosedForms() {
+        var batch = TaskBatch(trials: 4, steps: 5, inputs: 1, outputs: 2)
+        for i in batch.mask.indices { batch.mask[i] = i % 3 == 0 ? 1 : 0 }
+        let masked = Double(batch.mask.filter { $0 == 1 }.count)
+        XCTAssertEqual(masked, 14)
+        let dt = 0.1
+        assertClose(LossNormalisation.dtSum.weight(dt: dt, batch: batch), 0.1 / 4, relative: 1e-15)
+        assertClose(LossNormalisation.maskedMean.weight(dt: dt, batch: batch), 1 / 14, relative: 1e-15)
+        assertClose(LossNormalisation.meanTimesDuration.weight(dt: dt, batch: batch), 5 * 0.1 / (4 * 5 * 2), relative: 1e-15)
+        let ratio = LossNormalisation.maskedMean.weight(dt: dt, batch: batch) / LossNormalisation.dtSum.weight(dt: dt, batch: batch)
+        assertClose(ratio, 4 / (dt * masked), relative: 1e-14)
+        // The objective takes the batch's own normalisation.
+        batch.normalisation = .maskedMean
+        let term = MaskedSquaredError(dt: dt, batch: batch).term(output: 1, target: 0.5, mask: 1)
+        assertClose(term.loss, 0.25 / 14, relative: 1e-15)
+        assertClose(term.error, 2 * 0.5 / 14, relative: 1e-15)
     }
 
     /// One name per parameter; the CLI spells it in kebab-case.
@@ -53,7 +75,7 @@ final class TaskTests: XCTestCase {
         XCTAssertEqual(ParameterKey.pulseAmplitude.option, "pulse-amplitude")
         XCTAssertEqual(ParameterKey.networkNeurons.option, "network-neurons")
         XCTAssertEqual(ParameterKey.lr.option, "lr")
-        XCTAssertEqual(TaskName.teacher.options, [.batch, .noise, .pulseAmplitude, .teacher])
+        XCTAssertEqual(TaskName.teacher.options, [.batch, .noise, .pulseAmplitude, .teacher, .loss])
     }
 
     func testTaskOptionsNameTheFieldAtFault() {

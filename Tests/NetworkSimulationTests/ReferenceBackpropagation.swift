@@ -74,7 +74,7 @@ final class ReferenceBackpropagation {
         let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs
         let D = spec.layout.dimension, f = spec.nonlinearity
         let linear = f.isLinear
-        let objective = MaskedSquaredError(dt: spec.dt, trials: batch.trials)
+        let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         let zOffset = K + 2 * R
         h.withUnsafeMutableBufferPointer { hp in
         phi.withUnsafeMutableBufferPointer { fp in

@@ -44,4 +44,28 @@ final class MemoryAndDecoderTests: XCTestCase {
         let identical = DecodingAccuracy.measure(pairs.map { ($0.0, $0.0) }, repeats: 1)
         XCTAssertEqual(identical.leaveOneOut, 0.5)
     }
+
+    /// The paper's decoder (random splits, pairs held out, noise on the training features only):
+    /// a shift of 5 between the twins (17 noise s.d.) is decoded on every split; identical twins
+    /// give exactly 0.5; a shift of 0.05 (a sixth of the noise) is drowned in the training noise
+    /// but not in the noise-free leave-one-out, which shows the noise reaches the training side.
+    func testPaperDecoderSplitsAndTrainingNoise() {
+        func pairs(shift: Double) -> [([Double], [Double])] {
+            (0..<10).map { p in
+                let nuisance = 0.01 * Double(p % 5)
+                return ([0.001 * Double(p % 3), nuisance], [shift + 0.001 * Double(p % 3), nuisance])
+            }
+        }
+        let strong = DecodingAccuracy.measure(pairs(shift: 5), repeats: 1)
+        XCTAssertEqual(strong.splits, 50)
+        XCTAssertEqual(strong.testPairs, 2)
+        XCTAssertEqual(strong.trainingNoise, 0.3)
+        XCTAssertEqual(strong.randomSplits, 1)
+        XCTAssertEqual(strong.randomSplitsSD, 0)
+        XCTAssertEqual(DecodingAccuracy.measure(pairs(shift: 0), repeats: 1).randomSplits, 0.5)
+        let weak = DecodingAccuracy.measure(pairs(shift: 0.05), repeats: 1)
+        XCTAssertEqual(weak.leaveOneOut, 1)
+        XCTAssertLessThan(weak.randomSplits, 0.95)
+        XCTAssertEqual(DecodingAccuracy.measure(pairs(shift: 0.05), repeats: 1, trainingNoise: 0).randomSplits, 1)
+    }
 }

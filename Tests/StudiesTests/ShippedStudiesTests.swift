@@ -1,4 +1,5 @@
 import XCTest
+import GramFlowCore
 import GramFlowNumerics
 import OverlapTheory
 @testable import Studies
@@ -51,5 +52,57 @@ final class ShippedStudiesTests: XCTestCase {
         for g in study.groups { for d in study.distances(g, after: g.afterFirst, visible: true) { XCTAssertGreaterThan(d, 0) } }
         XCTAssertNotNil(study.groups[0].visibleDecoding)
         XCTAssertNil(study.groups[1].visibleDecoding)  // one pair cannot be decoded with a pair held out
+    }
+
+    /// The faithful twins of validation/paper/fig9-twins, reduced (3 pairs, 3 epochs a phase, batch 4):
+    /// the flip-flop variant's gaps from a pulse's end to the next pulse lie in pulseGap [3, 4] s,
+    /// each phase's batches carry the paper's loss normalisation, and the decoding is reported at
+    /// epoch 0 (twins equal: exactly 0.5), after A/B and after C.
+    func testReducedFaithfulTwins() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var spec = try StudyFile.load(root.appendingPathComponent("validation/paper/fig9-twins/twins.yaml").path)
+        XCTAssertEqual(spec.model.spec.nonlinearity, .erf)
+        XCTAssertEqual(spec.twins!.pairs, 10)
+        XCTAssertEqual(spec.phases.map(\.epochs), [30000, 30000, 30000])
+        XCTAssertEqual(spec.phases.map { $0.options?.taskOptions.trials }, [128, 128, 128])
+        spec.twins!.pairs = 3
+        for i in spec.phases.indices { spec.phases[i].epochs = 3; spec.phases[i].options?.taskOptions.trials = 4 }
+        XCTAssertEqual(try (0..<3).map { try PhaseBatches(spec: spec, phase: $0).batch(epoch: 0).normalisation },
+                       [.maskedMean, .maskedMean, .meanTimesDuration])
+        let a = try PhaseBatches(spec: spec, phase: 0).batch(epoch: 0)
+        for b in 0..<a.trials {
+            let on = (0..<a.steps).map { a.x[a.inputIndex(b, $0, 0)] != 0 }
+            let starts = on.indices.filter { on[$0] && ($0 == 0 || !on[$0 - 1]) }
+            let ends = on.indices.filter { !on[$0] && $0 > 0 && on[$0 - 1] }
+            XCTAssertGreaterThan(starts.count, 3)
+            for (end, next) in zip(ends, starts.dropFirst()) {
+                let gap = Double(next - end) * 0.05
+                XCTAssert(gap >= 3 - 0.05 && gap <= 4 + 0.05, "gap \(gap) s")
+            }
+        }
+        let group = try TwinsStudy.run(spec, progress: false).groups[0]
+        XCTAssertEqual(group.stages.map(\.epoch), [0, 3, 6])
+        XCTAssertEqual(group.stages[0].visible?.randomSplits, 0.5)
+        XCTAssertEqual(group.stages[0].invisible?.leaveOneOut, 0.5)
+    }
+
+    /// The overlap-space pairs are independent: on two threads they give the very bits of one
+    /// thread (overlaps after A/B and after C, final losses, the first pair's trajectories), erf,
+    /// 5 pairs (an odd count, so the two workers get different numbers of pairs), SGD batches.
+    func testTwinsOnTwoThreadsGiveTheBitsOfOne() throws {
+        var spec = try shipped("twins")
+        spec.model.steps = 240
+        spec.model.phi = .erf
+        spec.twins!.pairs = 5; spec.twins!.networkPairs = 0
+        for i in spec.phases.indices { spec.phases[i].epochs = 4; spec.phases[i].options?.taskOptions.trials = 3 }
+        let one = try TwinsStudy.run(spec, progress: false, workers: 1).groups[0]
+        let two = try TwinsStudy.run(spec, progress: false, workers: 2).groups[0]
+        func bits(_ pairs: [([Double], [Double])]) -> [UInt64] { pairs.flatMap { ($0.0 + $0.1).map(\.bitPattern) } }
+        XCTAssertEqual(bits(two.afterFirst), bits(one.afterFirst))
+        XCTAssertEqual(bits(two.afterC), bits(one.afterC))
+        XCTAssertEqual(two.finalLosses.map { [$0.0.bitPattern, $0.1.bitPattern] }, one.finalLosses.map { [$0.0.bitPattern, $0.1.bitPattern] })
+        XCTAssertEqual(two.firstPairTrajectories, one.firstPairTrajectories)
+        XCTAssertFalse(one.firstPairTrajectories[0].isEmpty)
+        XCTAssertNotEqual(bits(one.afterC)[0], bits(one.afterC)[10], "the pairs must differ for the test to mean anything")
     }
 }

@@ -77,14 +77,15 @@ final class StudySchemaAgreementTests: XCTestCase {
     study: phases
     title: t
     model: {rank: 1, phi: erf, dt: 0.05, tau: 1, inputs: 1, outputs: 1, steps: 20}
-    initial: {neurons: 10, seed: 1, overlaps: {m1.m1: 1}}
+    initial: {neurons: 10, seed: 1, overlaps: {m1.m1: 1}, initialization: gaussian}
     run: both
     phases:
       - name: A
         label: A
         task: teacher
         options: {gain: 1, decay: 0.2, frequency: 2, batch: 3, noise: 0.1, pulseAmplitude: 0.5, teacher: {v1.u1: 0.5},
-                  pulseDuration: [1, 2], amplitude: 2, level: 1, data: d.npz, bits: 1, inputs: 1, outputs: 1}
+                  pulseDuration: [1, 2], pulseGap: [1, 2], amplitude: 2, level: 1, data: d.npz, bits: 1, inputs: 1, outputs: 1,
+                  loss: masked-mean, targetGrid: stretched}
         epochs: 1
         lr: 0.01
         targetNoise: 0.1
@@ -93,6 +94,7 @@ final class StudySchemaAgreementTests: XCTestCase {
         damping: 0.5
         update: flow
         tolerance: 1e-10
+        theoryBatches: independent
         lrRules: [{below: 0.1, divideBy: 2}]
     equivalence: {normU: 2, sigmaMU: 0.5}
     twins: {pairs: 2, seed: 1, offDiagonalScale: 0.3, normRange: [0.5, 2], networkPairs: 1, networkNeurons: 20}

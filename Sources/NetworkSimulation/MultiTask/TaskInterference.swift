@@ -77,17 +77,15 @@ public struct MultiTaskSnapshot: Sendable {
         let pass = model.forward(batch)
         let scored = RecurrentReadout(model).score(pass, batch: batch)
         let trials = parts.map(\.trials), T = batch.steps, N = model.neurons
-        // Each sub-task's loss on its own batch: the part of the total, rescaled from 1/B to 1/B_i.
-        let rule = MaskedSquaredError(dt: model.dt, trials: 1)
+        // Each sub-task's loss on its own batch (its own normalisation, e.g. dt/B_i).
         let y = RecurrentReadout(model).outputs(pass)
         var start = 0
-        losses = trials.map { count in
-            var sum = 0.0
-            for j in (start * T * batch.outputs)..<((start + count) * T * batch.outputs) {
-                sum += rule.term(output: y[j], target: batch.target[j], mask: batch.mask[j]).loss
+        losses = parts.map { part in
+            let rule = MaskedSquaredError(dt: model.dt, batch: part), n = part.trials * T * batch.outputs
+            defer { start += n }
+            return (0..<n).reduce(0.0) { sum, j in
+                sum + rule.term(output: y[start + j], target: part.target[j], mask: part.mask[j]).loss
             }
-            start += count
-            return sum / Double(count)
         }
         interference = TaskInterference(pass, errors: TaskInterference.split(scored.stateError, partTrials: trials, steps: T, neurons: N))
         similarity = hiddenStateSimilarity(pass.hidden, partTrials: trials, steps: T, neurons: N)

@@ -35,7 +35,7 @@ public struct RecurrentReadout {
         let n = pass.trials * pass.steps, N = pass.neurons, O = weights.rows
         precondition(batch.trials == pass.trials && batch.steps == pass.steps && batch.outputs == O)
         let y = outputs(pass)
-        let rule = MaskedSquaredError(dt: dt, trials: batch.trials)
+        let rule = MaskedSquaredError(dt: dt, batch: batch)
         var loss = 0.0
         var outputError = [Double](repeating: 0, count: n * O)
         for j in 0..<(n * O) {

@@ -12,12 +12,15 @@ final class PhaseBatches {
     private let noise: Double
     private let random: RandomSource
 
-    init(spec: StudySpec, phase i: Int) throws(InputError) {
+    /// - Parameter theory: the batches of the theory side (its own under `theoryBatches: independent`).
+    init(spec: StudySpec, phase i: Int, theory: Bool = false) throws(InputError) {
         let config = spec.configuration(phase: i)
+        let seed = config.theoryBatches.seed(config.seed, theory: theory)
         schedule = BatchSchedule(task: try spec.task(phase: i), steps: config.steps, dt: config.model.dt,
-                                 seed: config.seed, fresh: config.optimizer.freshBatchEachEpoch)
+                                 seed: seed, fresh: config.optimizer.freshBatchEachEpoch,
+                                 normalisation: config.taskOptions.normalisation)
         noise = spec.phases[i].noise
-        random = SeedStreams.initialization(config.seed)
+        random = SeedStreams.initialization(seed)
     }
 
     /// Epoch e's batch; epochs in increasing order, each once.
@@ -33,8 +36,9 @@ extension StudySpec {
     public func task(phase i: Int) throws(InputError) -> any Task {
         let phase = phases[i]
         if let o = phase.options, o.hasFlipFlopShape {
-            let range = o.pulseDuration ?? [0.5, 0.5]
+            let range = o.pulseDuration ?? [0.5, 0.5], gap = o.pulseGap ?? [4, 10]
             return FlipFlopTask(trials: o.taskOptions.trials ?? TaskName.flipflop.defaultTrials, pulseDuration: range[0]...range[1],
+                                gap: gap[0]...gap[1],
                                 amplitude: o.amplitude ?? 1, level: o.level ?? 0.5)
         }
         return try configuration(phase: i).makeTask()

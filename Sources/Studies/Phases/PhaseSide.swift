@@ -49,7 +49,7 @@ final class PhaseSide<L: Learner>: PhaseLearner {
              row: @escaping (Int, Double, Matrix) throws -> Void) throws -> PhaseEnd {
         let phase = spec.phases[i]
         var learner = learner(phase)
-        let batches = try PhaseBatches(spec: spec, phase: i)
+        let batches = try PhaseBatches(spec: spec, phase: i, theory: kind == "theory")
         let problem = LearningProblem(model: spec.model.spec, initial: current, batches: batches.batch(epoch:))
         let solution = try train(problem, with: &learner, schedule: TrainingSchedule(epochs: phase.epochs, learningRate: phase.lr),
                                  observers: [.learningRateRules(phase.rules), .rows(row)] + (tracking.map { [tracked($0)] } ?? []))

@@ -113,8 +113,7 @@ public struct PhaseStudy {
 
     private func initialLearners() throws -> [PhaseLearner] {
         let config = spec.configuration(phase: 0)
-        var initial = RunConfiguration(model: config.model, seed: spec.start.randomSeed, neurons: spec.start.size)
-        initial.initialOverlaps = spec.start.overlaps
+        let initial = spec.initialConfiguration
         let network = try InitialState.network(initial)
         var learners: [PhaseLearner] = []
         // The theory starts from the network's measured overlaps (or the given ones, exactly).

@@ -50,6 +50,14 @@ extension TwinsStudy {
             }
             md += "\n| decoding A vs B after C from | accuracy |\n| --- | --- |\n"
             md += "| visible overlaps | \(acc(g.visibleDecoding)) |\n| invisible overlaps | \(acc(g.invisibleDecoding)) |\n"
+            if let d = g.stages.first?.visible {
+                md += "\nThe paper's decoder (\(d.splits) random splits, \(d.testPairs) pairs held out, noise of s.d. \(fmt(d.trainingNoise)) on the training features), mean ± s.d. over splits:\n\n"
+                md += "| stage | epoch | visible | invisible |\n| --- | --- | --- | --- |\n"
+                for s in g.stages {
+                    func split(_ d: DecodingAccuracy?) -> String { d.map { "\(fmt($0.randomSplits)) ± \(fmt($0.randomSplitsSD))" } ?? "n/a" }
+                    md += "| \(s.stage) | \(s.epoch) | \(split(s.visible)) | \(split(s.invisible)) |\n"
+                }
+            }
             if let v = g.visibleDecoding, let i = g.invisibleDecoding {
                 let held = Self.historyDecodable(invisible: i, visible: v)
                 md += "\n**Claim** (docs/theory.md §8, \(g.kind == "theory" ? "overlap space" : "networks at N = \(g.neurons ?? 0)")): the history is decodable from the invisible overlaps after C, not from the visible ones. "
@@ -96,10 +104,14 @@ extension TwinsStudy {
         try folder.write(ClaimsRecord(title: spec.title ?? "Twins", claims: claims).json, to: "claims.json")
         try folder.write(markdown, to: "summary.md")
         try folder.write(twinsCSV, to: "twins.csv")
-        struct Report: Encodable { var learner: String; var pairs: Int; var visible: DecodingAccuracy?; var invisible: DecodingAccuracy? }
+        struct Report: Encodable {
+            var learner: String; var pairs: Int; var visible: DecodingAccuracy?; var invisible: DecodingAccuracy?
+            var stages: [StageDecoding]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let report = groups.map { Report(learner: $0.kind, pairs: $0.afterC.count, visible: $0.visibleDecoding, invisible: $0.invisibleDecoding) }
+        let report = groups.map { Report(learner: $0.kind, pairs: $0.afterC.count, visible: $0.visibleDecoding, invisible: $0.invisibleDecoding,
+                                         stages: $0.stages) }
         try folder.write(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", to: "report.json")
         let header = "epoch,phase,loss," + spec.model.spec.layout.overlapNames.joined(separator: ",") + "\n"
         for g in groups {

@@ -26,7 +26,14 @@ public enum InitialState {
             let S = try parse(given, layout: config.model.layout)
             return try LowRankNetwork.realizing(overlaps: S, spec: config.model, neurons: config.neurons, random: random)
         }
-        return LowRankNetwork.gaussian(spec: config.model, neurons: config.neurons, random: random)
+        switch config.initialization {
+        case .gaussian: return LowRankNetwork.gaussian(spec: config.model, neurons: config.neurons, random: random)
+        case .balanced:
+            guard let network = LowRankNetwork.balanced(spec: config.model, neurons: config.neurons, random: random) else {
+                throw InputError(.initialization, "no balanced vectors in 1,000,000 draws at N = \(config.neurons); use gaussian or a smaller --neurons")
+            }
+            return network
+        }
     }
 
     /// S from `a.b → value` entries: every distinct overlap exactly once, S positive semi-definite.

@@ -13,7 +13,8 @@ import NetworkSimulation
 ///                                     checkpoint encodes P), equivalence 16 (three networks, two learners)
 ///                  2·N·D + B·(T+1)·(R+K+O+2)  BPTT in latent coordinates: the second half's gradient, c_t
 ///                  min(B·(T+1)·N, 2²⁷)  φ(h_t) stored for nonlinear φ while it fits in 1 GiB (a pass)
-///     theory       B·(T+1)·(P+4)      the latent trajectory c_t, its gains F, F′ and the adjoint workspace
+///     theory       B·(T+1)·(P+K+5O+2)  the latent trajectory c_t, its gains F, F′, the inputs, targets
+///                                     and mask time-major, and the adjoint workspace (readout, errors, loss terms)
 ///                  + 2·N·D            the Gaussian vectors S_0 is measured from
 ///     overlaps     20·D²              S, G, the map's products, tr(Mᵏ), the measured Gram matrix
 ///     batches      b·B·T·(K+2O)       inputs, targets, masks; b = 1, or 3 when a fresh batch is
@@ -98,7 +99,9 @@ public struct MemoryEstimate: Sendable {
 
     /// The reduced dynamics over B trials and the vectors S_0 is measured from.
     mutating func addTheory(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, trialOptions: [ParameterKey]) {
-        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), Self.plus(Self.plus(model.rank, model.inputs), 4)), trialOptions + [.steps])
+        let O = model.outputs, fiveO = Self.plus(Self.plus(Self.plus(O, O), Self.plus(O, O)), O)
+        let perStep = Self.plus(Self.plus(Self.plus(model.rank, Self.plus(model.inputs, model.inputs)), fiveO), 2)  // P + K + 5O + 2
+        add("latent trajectory", Self.doubles(B, Self.plus(T, 1), perStep), trialOptions + [.steps])
         add("initial vectors", Self.doubles(2, N, model.layout.dimension), [.neurons, .rank])
     }
 

@@ -31,11 +31,15 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     /// `--vectors`: a .npz file of the initial network's vectors m, u, v, z (N from the file),
     /// or nil. The theory starts from their overlaps.
     public var initialVectors: String?
+    /// Whether the theory learns from the network's batches (shared) or draws its own (independent).
+    public var theoryBatches: TheoryBatches
+    /// How the initial vectors are drawn when no overlaps or vectors are given.
+    public var initialization: Initialization
 
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
     private enum CodingKeys: String, CodingKey {
-        case task, model, epochs, steps, seed, neurons, update, optimizer, ntkRank, damping
+        case task, model, epochs, steps, seed, neurons, update, optimizer, ntkRank, damping, theoryBatches, initialization
         case taskOptions = "options"
         case learningRate = "lr"
         case flowTolerance = "tolerance"
@@ -47,12 +51,14 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
                 epochs: Int = 2000, learningRate: Double = 5e-3, steps: Int = 400, seed: UInt64 = 1,
                 neurons: Int = 500, update: OverlapUpdate = .map, flowTolerance: Double = 1e-12,
                 initialOverlaps: [String: Double]? = nil, optimizer: Optimizer = .gd, initialVectors: String? = nil,
-                ntkRank: Int? = nil, damping: Double? = nil) {
+                ntkRank: Int? = nil, damping: Double? = nil,
+                theoryBatches: TheoryBatches = .shared, initialization: Initialization = .gaussian) {
         self.task = task; self.taskOptions = taskOptions; self.model = model; self.epochs = epochs
         self.learningRate = learningRate; self.steps = steps; self.seed = seed; self.neurons = neurons
         self.update = update; self.flowTolerance = flowTolerance; self.initialOverlaps = initialOverlaps
         self.optimizer = optimizer; self.initialVectors = initialVectors
         self.ntkRank = ntkRank; self.damping = damping
+        self.theoryBatches = theoryBatches; self.initialization = initialization
     }
 
     /// k of the natural gradient.
@@ -89,8 +95,16 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard flowTolerance.isFinite && flowTolerance > 0 else {
             throw InputError(.tolerance, "must be a positive number (got \(flowTolerance))")
         }
+        if initialization == .balanced {
+            guard model.rank == 1 && model.inputs == 1 && model.outputs == 1 else {
+                throw InputError(.initialization, "balanced vectors are defined for rank 1 with one input and one output (got rank \(model.rank), \(model.inputs) input(s), \(model.outputs) output(s)); use gaussian")
+            }
+            guard initialOverlaps == nil && initialVectors == nil else {
+                throw InputError(.initialization, "balanced draws the vectors itself; remove --overlaps or --vectors, or use gaussian")
+            }
+        }
         try Self.checkNaturalGradient(optimizer: optimizer, ntkRank: ntkRank, damping: damping)
-        if optimizer == .natural && update == .flow {
+        if optimizer == .natural && update != .map {
             throw InputError(.update, "the natural gradient is a map in overlap space; use --update map with --optimizer natural")
         }
     }
@@ -135,11 +149,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
                                inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0)
     }
 
-    /// The batches of the run, drawn from the seed's batch stream: the theory and the
-    /// network of one configuration see the same trials, epoch by epoch.
-    public func makeBatchSchedule() throws(InputError) -> BatchSchedule {
-        BatchSchedule(task: try makeTask(), steps: steps, dt: model.dt, seed: seed,
-                      fresh: optimizer.freshBatchEachEpoch)
+    /// The batches of the run, drawn from the seed's batch stream with the task's loss
+    /// normalisation: the theory and the network of one configuration see the same trials,
+    /// epoch by epoch, unless `theoryBatches` is independent and `theory` asks.
+    public func makeBatchSchedule(theory: Bool = false) throws(InputError) -> BatchSchedule {
+        BatchSchedule(task: try makeTask(), steps: steps, dt: model.dt, seed: theoryBatches.seed(seed, theory: theory),
+                      fresh: optimizer.freshBatchEachEpoch, normalisation: taskOptions.normalisation)
     }
 
     /// Checks that the theory can follow the optimizer.

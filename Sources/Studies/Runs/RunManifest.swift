@@ -54,6 +54,8 @@ public struct RunManifest: Codable, Sendable {
         let expectation: String
         if config.model.nonlinearity.gainDependsOnVariance {
             expectation = "not conserved: with φ = \(config.model.nonlinearity.rawValue) the loss depends on S_BB through Δ (docs/theory.md §7)"
+        } else if kind == "theory" && config.update == .direct {
+            expectation = "not conserved: direct descent on the overlaps ignores the Gram metric, so tr(M^k) moves at O(η) per epoch"
         } else if discrete {
             expectation = "drift expected: discrete gradient descent breaks tr(M^k) at O(η²) per epoch (η² × epochs = \(eta * eta * Double(config.epochs)))"
         } else {

@@ -33,7 +33,7 @@ public enum Runs {
         var learner = TheoryLearner(spec: config.model, update: config.update, tolerance: config.flowTolerance,
                                     natural: config.optimizer == .natural
                                         ? OverlapNaturalGradient(modes: config.modes, epsilon: config.damping) : nil)
-        let result = try record(config, problem(config, initial: S0), &learner, recording, label: "theory", progress: progress,
+        let result = try record(config, problem(config, initial: S0, theory: true), &learner, recording, label: "theory", progress: progress,
                                 also: tracking.map { [$0.theoryObserver(spec: config.model)] } ?? []).result
         try tracking?.finish()
         return result
@@ -59,9 +59,10 @@ public enum Runs {
         return result
     }
 
-    /// The configuration's learning problem from `initial`: its model and its batches, epoch by epoch.
-    public static func problem<State>(_ config: RunConfiguration, initial: State) throws -> LearningProblem<State> {
-        let schedule = try config.makeBatchSchedule()
+    /// The configuration's learning problem from `initial`: its model and its batches, epoch by
+    /// epoch (the theory's own under `--theory-batches independent`).
+    public static func problem<State>(_ config: RunConfiguration, initial: State, theory: Bool = false) throws -> LearningProblem<State> {
+        let schedule = try config.makeBatchSchedule(theory: theory)
         return LearningProblem(model: config.model, initial: initial, batches: schedule.batch(epoch:))
     }
 

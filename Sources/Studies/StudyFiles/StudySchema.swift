@@ -15,15 +15,16 @@ indirect enum StudySchema: Sendable {
 
     static let taskOptions: StudySchema = .fields([
         "gain": .scalar, "decay": .scalar, "frequency": .scalar, "batch": .scalar, "noise": .scalar,
-        "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar),
+        "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar), "pulseGap": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
         "data": .scalar, "bits": .scalar, "inputs": .scalar, "outputs": .scalar,
+        "loss": .scalar, "targetGrid": .scalar,
     ])
 
     static let phase: StudySchema = .fields([
         "name": .scalar, "label": .scalar, "task": .scalar, "options": taskOptions, "epochs": .scalar,
         "lr": .scalar, "targetNoise": .scalar, "optimizer": .scalar, "update": .scalar, "tolerance": .scalar,
-        "ntkRank": .scalar, "damping": .scalar,
+        "ntkRank": .scalar, "damping": .scalar, "theoryBatches": .scalar,
         "lrRules": .list(.fields(["below": .scalar, "divideBy": .scalar])),
     ])
 
@@ -31,7 +32,7 @@ indirect enum StudySchema: Sendable {
         "study": .scalar, "title": .scalar,
         "model": .fields(["rank": .scalar, "phi": .scalar, "dt": .scalar, "tau": .scalar, "inputs": .scalar,
                           "outputs": .scalar, "steps": .scalar]),
-        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar)]),
+        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar), "initialization": .scalar]),
         "run": .scalar,
         "phases": .list(phase),
         "equivalence": .fields(["normU": .scalar, "sigmaMU": .scalar]),

@@ -83,8 +83,10 @@ public struct StudyInitial: Codable, Equatable, Sendable {
     public var neurons: Int?
     public var seed: UInt64?
     public var overlaps: [String: Double]?
-    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil) {
-        self.neurons = neurons; self.seed = seed; self.overlaps = overlaps
+    /// gaussian (default) or balanced (`Initialization`).
+    public var initialization: Initialization?
+    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil, initialization: Initialization? = nil) {
+        self.neurons = neurons; self.seed = seed; self.overlaps = overlaps; self.initialization = initialization
     }
     public var size: Int { neurons ?? 500 }
     public var randomSeed: UInt64 { seed ?? 1 }
@@ -114,6 +116,8 @@ public struct StudyPhase: Codable, Equatable, Sendable {
     public var update: OverlapUpdate?
     /// Local error tolerance of the flow's ODE solver (default 1e-12).
     public var tolerance: Double?
+    /// shared (default): the theory learns from the network's batches; independent: its own.
+    public var theoryBatches: TheoryBatches?
     public var lrRules: [LearningRateRule]?
 
     public var noise: Double { targetNoise ?? 0 }
@@ -125,17 +129,20 @@ public struct StudyPhase: Codable, Equatable, Sendable {
 /// twins: pulses of 1–2 s, amplitude 2, target level 1), in one YAML mapping.
 public struct StudyTaskOptions: Codable, Equatable, Sendable {
     public var taskOptions: TaskOptions
-    /// Flip-flop: pulse duration range [min, max] in seconds, amplitude and target level.
+    /// Flip-flop: pulse duration range [min, max] in seconds, the gap from a pulse's end to the
+    /// next pulse [min, max] in seconds (default [4, 10]), amplitude and target level.
     public var pulseDuration: [Double]?
+    public var pulseGap: [Double]?
     public var amplitude: Double?
     public var level: Double?
 
-    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, amplitude, level }
+    private enum FlipFlopKeys: String, CodingKey { case pulseDuration, pulseGap, amplitude, level }
 
     public init(from decoder: Decoder) throws {
         taskOptions = try TaskOptions(from: decoder)
         let c = try decoder.container(keyedBy: FlipFlopKeys.self)
         pulseDuration = try c.decodeIfPresent([Double].self, forKey: .pulseDuration)
+        pulseGap = try c.decodeIfPresent([Double].self, forKey: .pulseGap)
         amplitude = try c.decodeIfPresent(Double.self, forKey: .amplitude)
         level = try c.decodeIfPresent(Double.self, forKey: .level)
     }
@@ -144,11 +151,12 @@ public struct StudyTaskOptions: Codable, Equatable, Sendable {
         try taskOptions.encode(to: encoder)
         var c = encoder.container(keyedBy: FlipFlopKeys.self)
         try c.encodeIfPresent(pulseDuration, forKey: .pulseDuration)
+        try c.encodeIfPresent(pulseGap, forKey: .pulseGap)
         try c.encodeIfPresent(amplitude, forKey: .amplitude)
         try c.encodeIfPresent(level, forKey: .level)
     }
 
-    var hasFlipFlopShape: Bool { pulseDuration != nil || amplitude != nil || level != nil }
+    var hasFlipFlopShape: Bool { pulseDuration != nil || pulseGap != nil || amplitude != nil || level != nil }
 }
 
 /// `equivalence`: the second network keeps every loss-visible overlap of the

@@ -16,6 +16,9 @@ extension StudySpec {
             let at = place(of: error.key, phase: largest ?? 0)
             return (error.key == .batch ? at + ["batch"] : at, error.message)
         }
+        do throws(InputError) { try initialConfiguration.validateSizes() } catch where error.key == .initialization {
+            return (["initial", "initialization"], error.message)
+        } catch {}
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
                 return (["initial", "overlaps"], "\(error)")
@@ -41,8 +44,11 @@ extension StudySpec {
                !(range.count == 2 && range[0] > 0 && range[0] <= range[1]) {
                 return (at + ["options", "pulseDuration"], "give [min, max] seconds with 0 < min ≤ max")
             }
+            if let range = phase.options?.pulseGap, !(range.count == 2 && range[0] >= 0 && range[0] <= range[1]) {
+                return (at + ["options", "pulseGap"], "give [min, max] seconds with 0 ≤ min ≤ max")
+            }
             if phase.options?.hasFlipFlopShape == true && phase.task != .flipflop {
-                return (at + ["options"], "pulseDuration, amplitude and level are flip-flop options")
+                return (at + ["options"], "pulseDuration, pulseGap, amplitude and level are flip-flop options")
             }
             do throws(InputError) {
                 // T is checked against the phase's own task (the flip-flop variant has its own pulses):
@@ -101,15 +107,24 @@ extension StudySpec {
     func place(of key: ParameterKey, phase i: Int) -> [String] {
         switch key {
         case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
-        case .neurons, .seed, .overlaps: return ["initial", key.rawValue]
+        case .neurons, .seed, .overlaps, .initialization: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
-        case .task, .epochs, .lr, .optimizer, .update, .tolerance, .ntkRank, .damping: return ["phases", "\(i + 1)", key.rawValue]
-        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data:
+        case .task, .epochs, .lr, .optimizer, .update, .tolerance, .ntkRank, .damping, .theoryBatches: return ["phases", "\(i + 1)", key.rawValue]
+        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid:
             return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
         case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []
         case .model, .trackEvery: return ["multitask", key.rawValue]
         }
+    }
+
+    /// The study's initial state as a run configuration: the model, the seed, N, the given
+    /// overlaps and how vectors are drawn.
+    public var initialConfiguration: RunConfiguration {
+        var initial = RunConfiguration(model: model.spec, seed: start.randomSeed, neurons: start.size,
+                                       initialization: start.initialization ?? .gaussian)
+        initial.initialOverlaps = start.overlaps
+        return initial
     }
 
     /// Phase i as a run configuration (theory map, the phase's own batch seed).
@@ -118,7 +133,8 @@ extension StudySpec {
         return RunConfiguration(task: phase.task, taskOptions: phase.options?.taskOptions ?? TaskOptions(),
                                 model: model.spec, epochs: phase.epochs, learningRate: phase.lr,
                                 steps: model.trialSteps, seed: phaseSeed(i), neurons: start.size,
-                                optimizer: phase.trainer, ntkRank: phase.ntkRank, damping: phase.damping)
+                                optimizer: phase.trainer, ntkRank: phase.ntkRank, damping: phase.damping,
+                                theoryBatches: phase.theoryBatches ?? .shared)
     }
 
     /// The seed of phase i's batches and target noise: distinct per phase, fixed by the

@@ -45,7 +45,9 @@ public struct ValidationReport: Codable, Sendable {
         networkStatus = network.outcome.description
         theoryInvariants = theoryManifest.invariants
         networkInvariants = networkManifest.invariants
-        if config.optimizer == .natural {
+        if config.update == .direct {
+            expectation = "different: direct descent on the overlaps (no Gram metric) is not what GD does to a network; the paper's Fig. 1 baseline"
+        } else if config.optimizer == .natural {
             expectation = config.model.nonlinearity.isLinear
                 ? "the overlap-space natural gradient is the linear network's exactly at every N; the network's kept sNTK subspace is accurate to its residual tolerance (1e-2), which bounds the deviation"
                 : "asymptotic: the Gaussian closure (and so the overlap-space natural gradient) is exact as N → ∞"
