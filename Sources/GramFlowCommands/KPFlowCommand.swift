@@ -25,6 +25,8 @@ struct KPFlowCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: RunOptions
+    @Option(help: "Network: the low-rank network when absent, or dense (h ← (1−α)h + α(Wφ(h) + W_in x)) or gru, with Gaussian weights from --seed, analysed untrained (--epochs 0).")
+    var model: RecurrentModelKind?
     @Option(parsing: .unconditional, help: "Number of neurons N (ignored with --vectors).")
     var neurons: Int = 500
     @Option(help: ArgumentHelp("Operators to analyse (comma-separated): P, K, ntk, parameter-ntk.", valueName: "op[,op…]"),
@@ -53,7 +55,15 @@ struct KPFlowCommand: ParsableCommand {
             throw ValidationError("--iterations: Lanczos needs at least --modes (\(modes)) steps, the randomized method at least 0 power iterations (got \(iterations))")
         }
         guard !operators.isEmpty else { throw ValidationError("--operators: name at least one of P, K, ntk, parameter-ntk") }
-        do { try KPFlowAnalysis.memory(config, operators: operators, options: spectraOptions(config)).check() } catch {
+        if let model {
+            guard config.epochs == 0 else {
+                throw ValidationError("--model \(model.rawValue): the dense RNN and the GRU are analysed untrained here; add --epochs 0 (train them with `gramflow multitask`)")
+            }
+            guard options.dataOptions.vectors == nil else {
+                throw ValidationError("--model \(model.rawValue): --vectors holds a low-rank network's m, u, v, z; remove --vectors or --model")
+            }
+        }
+        do { try KPFlowAnalysis.memory(config, model: model, operators: operators, options: spectraOptions(config)).check() } catch {
             throw ValidationError(usageMessage(error))
         }
     }
@@ -66,6 +76,7 @@ struct KPFlowCommand: ParsableCommand {
     func run() throws {
         LargeBlockReuse.enable()
         let (config, path) = try options.resolved(neurons: neurons, defaultOut: "gramflow-kpflow")
+        if let model { return try runRecurrent(model, config, path) }
         try withOutputFolder(path) { folder in
             var network = try InitialState.network(config)
             var outcomes: [TrainingOutcome] = []
@@ -82,6 +93,20 @@ struct KPFlowCommand: ParsableCommand {
             guard !options.output.quiet else { return Finished(outcomes: outcomes) }
             return Finished(outcomes: outcomes, summary: """
             KPFlow of N = \(network.neurons), B = \(analysis.trials), T = \(analysis.steps) after \(config.epochs) epochs (\(method.rawValue), k = \(modes)):
+            \(KPFlowReport.lines(analysis.spectra).joined(separator: "\n"))
+            wrote \(path)/spectrum.csv, effective-rank.csv, curves.csv, kpflow.npz\(options.output.plot ? ", spectrum.png, explained.png" : "")
+            """)
+        }
+    }
+
+    /// `--model dense|gru`: the untrained model's spectra, the same files.
+    private func runRecurrent(_ model: RecurrentModelKind, _ config: RunConfiguration, _ path: String) throws {
+        try withOutputFolder(path) { folder in
+            let analysis = try KPFlowAnalysis.run(config, model: model, operators: operators, options: spectraOptions(config))
+            try analysis.write(into: folder, plot: options.output.plot)
+            guard !options.output.quiet else { return Finished() }
+            return Finished(summary: """
+            KPFlow of a \(model == .gru ? "GRU" : "dense RNN"), N = \(analysis.neurons), B = \(analysis.trials), T = \(analysis.steps), untrained (\(method.rawValue), k = \(modes)):
             \(KPFlowReport.lines(analysis.spectra).joined(separator: "\n"))
             wrote \(path)/spectrum.csv, effective-rank.csv, curves.csv, kpflow.npz\(options.output.plot ? ", spectrum.png, explained.png" : "")
             """)
