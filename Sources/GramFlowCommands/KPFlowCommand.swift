@@ -25,7 +25,7 @@ struct KPFlowCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: RunOptions
-    @Option(help: "Network: the low-rank network when absent, or dense (h ← (1−α)h + α(Wφ(h) + W_in x)) or gru, with Gaussian weights from --seed, analysed untrained (--epochs 0).")
+    @Option(help: "Network: the low-rank network when absent, or dense (h ← (1−α)h + α(Wφ(h) + W_in x)) or gru, with Gaussian weights from --seed, trained for --epochs with gd, sgd or adam.")
     var model: RecurrentModelKind?
     @Option(parsing: .unconditional, help: "Number of neurons N (ignored with --vectors).")
     var neurons: Int = 500
@@ -56,8 +56,8 @@ struct KPFlowCommand: ParsableCommand {
         }
         guard !operators.isEmpty else { throw ValidationError("--operators: name at least one of P, K, ntk, parameter-ntk") }
         if let model {
-            guard config.epochs == 0 else {
-                throw ValidationError("--model \(model.rawValue): the dense RNN and the GRU are analysed untrained here; add --epochs 0 (train them with `gramflow multitask`)")
+            guard config.optimizer != .natural else {
+                throw ValidationError("--optimizer: the natural gradient is built for the low-rank network only; use gd, sgd or adam with --model \(model.rawValue)")
             }
             guard options.dataOptions.vectors == nil else {
                 throw ValidationError("--model \(model.rawValue): --vectors holds a low-rank network's m, u, v, z; remove --vectors or --model")
@@ -99,14 +99,16 @@ struct KPFlowCommand: ParsableCommand {
         }
     }
 
-    /// `--model dense|gru`: the untrained model's spectra, the same files.
+    /// `--model dense|gru`: the (trained) model's spectra, the same files.
     private func runRecurrent(_ model: RecurrentModelKind, _ config: RunConfiguration, _ path: String) throws {
         try withOutputFolder(path) { folder in
-            let analysis = try KPFlowAnalysis.run(config, model: model, operators: operators, options: spectraOptions(config))
+            let (analysis, outcome) = try KPFlowAnalysis.run(config, model: model, operators: operators, options: spectraOptions(config),
+                                                             progress: !options.output.quiet)
             try analysis.write(into: folder, plot: options.output.plot)
-            guard !options.output.quiet else { return Finished() }
-            return Finished(summary: """
-            KPFlow of a \(model == .gru ? "GRU" : "dense RNN"), N = \(analysis.neurons), B = \(analysis.trials), T = \(analysis.steps), untrained (\(method.rawValue), k = \(modes)):
+            let outcomes = outcome.map { [$0] } ?? []
+            guard !options.output.quiet else { return Finished(outcomes: outcomes) }
+            return Finished(outcomes: outcomes, summary: """
+            KPFlow of a \(model == .gru ? "GRU" : "dense RNN"), N = \(analysis.neurons), B = \(analysis.trials), T = \(analysis.steps) after \(config.epochs) epochs (\(method.rawValue), k = \(modes)):
             \(KPFlowReport.lines(analysis.spectra).joined(separator: "\n"))
             wrote \(path)/spectrum.csv, effective-rank.csv, curves.csv, kpflow.npz\(options.output.plot ? ", spectrum.png, explained.png" : "")
             """)

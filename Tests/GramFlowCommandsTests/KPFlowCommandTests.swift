@@ -37,34 +37,48 @@ final class KPFlowCommandTests: XCTestCase {
         XCTAssert(ranks[2].hasPrefix("ntk,") && ranks[2].contains(",true,"), String(ranks[2]))  // n_θ = 36 ≤ 60: exact traces
     }
 
-    /// `--model gru` and `--model dense`: the top Θ eigenvalues in kpflow.npz equal those of the
-    /// dense Θ (B·T·N = 60, built column by column from the model rebuilt from the same seed
-    /// stream and batch, `SymmetricEigen`) to 1e-8 relative.
+    /// `--model gru` and `--model dense`, untrained and after 3 GD epochs: the top Θ eigenvalues
+    /// in kpflow.npz equal those of the dense Θ (B·T·N = 60, built column by column from the
+    /// model rebuilt from the same seed stream, trained on the same batches by the engine,
+    /// `SymmetricEigen`) to 1e-8 relative; training moves them (the two runs differ).
     func testKPFlowOnDenseAndGatedModels() throws {
         for kind in RecurrentModelKind.allCases {
-            let runner = try CommandRunner()
-            defer { runner.cleanUp() }
-            let result = try runner.run(["kpflow", "--model", kind.rawValue, "--task", "filter", "--phi", "tanh", "--neurons", "6",
-                                         "--steps", "10", "--epochs", "0", "--modes", "3", "--operators", "ntk", "--out", "k"])
-            XCTAssertEqual(result.status, 0, result.stderr)
-            let values = try XCTUnwrap(NPZArchive.read(runner.file("k/kpflow.npz"))["ntk_values"]).values
-            let config = RunConfiguration(task: .filter, model: ModelSpec(rank: 1, dt: 0.05, nonlinearity: .tanh), epochs: 0,
-                                          steps: 10, seed: 1, neurons: 6)
-            let batch = try config.makeBatchSchedule().batch(epoch: 0), random = SeedStreams.initialization(1)
-            let theta: ([Double]) -> [Double]
-            switch kind {
-            case .dense: let pass = DenseRNN.gaussian(neurons: 6, inputs: 1, outputs: 1, dt: 0.05, random: random).forward(batch); theta = pass.ntk
-            case .gru: let pass = GRUNetwork.gaussian(neurons: 6, inputs: 1, outputs: 1, dt: 0.05, random: random).forward(batch); theta = pass.ntk
+            var untrained: [Double] = []
+            for epochs in [0, 3] {
+                let runner = try CommandRunner()
+                defer { runner.cleanUp() }
+                let result = try runner.run(["kpflow", "--model", kind.rawValue, "--task", "filter", "--phi", "tanh", "--neurons", "6",
+                                             "--steps", "10", "--epochs", "\(epochs)", "--lr", "0.05", "--modes", "3",
+                                             "--operators", "ntk", "--out", "k", "--quiet"])
+                XCTAssertEqual(result.status, 0, result.stderr)
+                let values = try XCTUnwrap(NPZArchive.read(runner.file("k/kpflow.npz"))["ntk_values"]).values
+                let config = RunConfiguration(task: .filter, model: ModelSpec(rank: 1, dt: 0.05, nonlinearity: .tanh), epochs: epochs,
+                                              learningRate: 0.05, steps: 10, seed: 1, neurons: 6)
+                let schedule = try config.makeBatchSchedule(), random = SeedStreams.initialization(1)
+                let theta: ([Double]) -> [Double]
+                switch kind {
+                case .dense: theta = try trained(DenseRNN.gaussian(neurons: 6, inputs: 1, outputs: 1, dt: 0.05, random: random), config, schedule).ntk
+                case .gru: theta = try trained(GRUNetwork.gaussian(neurons: 6, inputs: 1, outputs: 1, dt: 0.05, random: random), config, schedule).ntk
+                }
+                let n = schedule.batch(epoch: 0).trials * 10 * 6
+                var dense = Matrix(rows: n, cols: n)
+                for j in 0..<n {
+                    var e = [Double](repeating: 0, count: n); e[j] = 1
+                    for (i, x) in theta(e).enumerated() { dense[i, j] = x }
+                }
+                let exact = try SymmetricEigen(dense.symmetrized).values.reversed().prefix(3)
+                for (got, want) in zip(values, exact) { assertClose(got, want, relative: 1e-8, "\(kind), \(epochs) epochs") }
+                if epochs == 0 { untrained = values } else { XCTAssertGreaterThan(abs(values[0] - untrained[0]), 1e-6 * untrained[0]) }
             }
-            let n = batch.trials * 10 * 6
-            var dense = Matrix(rows: n, cols: n)
-            for j in 0..<n {
-                var e = [Double](repeating: 0, count: n); e[j] = 1
-                for (i, x) in theta(e).enumerated() { dense[i, j] = x }
-            }
-            let exact = try SymmetricEigen(dense.symmetrized).values.reversed().prefix(3)
-            for (got, want) in zip(values, exact) { assertClose(got, want, relative: 1e-8, "\(kind) λ") }
         }
+    }
+
+    /// The model after the config's epochs of GD through the engine, and its forward pass on the last epoch's batch.
+    private func trained<Model: RecurrentModel>(_ model: Model, _ config: RunConfiguration, _ schedule: BatchSchedule) throws -> Model.Pass {
+        var learner = RecurrentLearner<Model>(optimizer: .gd)
+        let solution = try train(LearningProblem(model: config.model, initial: model, batches: schedule.batch(epoch:)), with: &learner,
+                                 schedule: TrainingSchedule(epochs: config.epochs, learningRate: config.learningRate))
+        return solution.state.forward(schedule.batch(epoch: config.epochs))
     }
 
     /// Each command line exits 64 and names `expected` in its message.
@@ -83,7 +97,7 @@ final class KPFlowCommandTests: XCTestCase {
                               [(["--modes", "0"], "--modes"), (["--operators", "Q"], "--operators"),
                                (["--eigenfunctions", "11"], "--eigenfunctions"), (["--trace-products", "2"], "--trace-products"),
                                (["--track-ntk-every", "0"], "--track-ntk-every"), (["--model", "lstm"], "--model")])
-        try assertUsageErrors(["kpflow", "--neurons", "10", "--steps", "10", "--model", "gru"], [([], "--epochs 0")])
+        try assertUsageErrors(["kpflow", "--neurons", "10", "--steps", "10", "--model", "gru"], [(["--optimizer", "natural"], "--optimizer")])
     }
 
     /// The erf pitchfork at σ_vu = 1 with a₃ = −π/4 (closed form), through the CLI.

@@ -19,19 +19,40 @@ public struct KPFlowAnalysis {
     }
 
     /// The same analysis on a dense RNN or a GRU (`RecurrentModelKind`): Gaussian weights
-    /// (gain 1) from the run's seed, untrained, on the run's task batch of epoch 0.
+    /// (gain 1) from the run's seed, trained for the run's epochs through the engine
+    /// (`RecurrentLearner`: gd, sgd or adam, the run's task batches), then analysed on the
+    /// batch of its last epoch, as for the low-rank network. Returns the training outcome too
+    /// (nil without epochs).
     public static func run(_ config: RunConfiguration, model kind: RecurrentModelKind, operators: [KPFlowOperator],
-                           options: KPFlowSpectraOptions) throws -> KPFlowAnalysis {
-        let batch = try config.makeBatchSchedule(theory: false).batch(epoch: 0)
+                           options: KPFlowSpectraOptions, progress: Bool) throws -> (analysis: KPFlowAnalysis, outcome: TrainingOutcome?) {
+        let schedule = try config.makeBatchSchedule(theory: false)
         let random = SeedStreams.initialization(config.seed), N = config.neurons, m = config.model
+        let first = schedule.batch(epoch: 0)
         switch kind {
         case .dense:
-            return try analyse(DenseRNN.gaussian(neurons: N, inputs: batch.inputs, outputs: batch.outputs, dt: m.dt, tau: m.tau,
-                                                 nonlinearity: m.nonlinearity, random: random).forward(batch), operators, options)
+            return try trainAndAnalyse(DenseRNN.gaussian(neurons: N, inputs: first.inputs, outputs: first.outputs, dt: m.dt, tau: m.tau,
+                                                         nonlinearity: m.nonlinearity, random: random),
+                                       config, schedule, operators, options, progress)
         case .gru:
-            return try analyse(GRUNetwork.gaussian(neurons: N, inputs: batch.inputs, outputs: batch.outputs, dt: m.dt,
-                                                   random: random).forward(batch), operators, options)
+            return try trainAndAnalyse(GRUNetwork.gaussian(neurons: N, inputs: first.inputs, outputs: first.outputs, dt: m.dt, random: random),
+                                       config, schedule, operators, options, progress)
         }
+    }
+
+    private static func trainAndAnalyse<Model: RecurrentModel>(_ model: Model, _ config: RunConfiguration, _ schedule: BatchSchedule,
+                                                               _ operators: [KPFlowOperator], _ options: KPFlowSpectraOptions,
+                                                               _ progress: Bool) throws -> (analysis: KPFlowAnalysis, outcome: TrainingOutcome?) {
+        var trained = model, outcome: TrainingOutcome?
+        if config.epochs > 0 {
+            var learner = RecurrentLearner<Model>(optimizer: config.optimizer)
+            let bar = Progress(label: "network N=\(model.neurons)", total: config.epochs, enabled: progress)
+            let solution = try train(LearningProblem(model: config.model, initial: model, batches: schedule.batch(epoch:)), with: &learner,
+                                     schedule: TrainingSchedule(epochs: config.epochs, learningRate: config.learningRate),
+                                     observers: [TrainingObserver<Model> { record, _ in bar.update(epoch: record.epoch, loss: record.loss) }])
+            bar.finish()
+            trained = solution.state; outcome = solution.outcome
+        }
+        return (try analyse(trained.forward(schedule.batch(epoch: config.epochs)), operators, options), outcome)
     }
 
     private static func analyse<Operators: RecurrentOperators>(_ ops: Operators, _ operators: [KPFlowOperator],
