@@ -201,10 +201,6 @@ public struct KPFlowOperators: Sendable {
     /// Jᵀ q = Jθᵀ P* q: the backward pass.
     public func sensitivityTranspose(_ q: [Double]) -> Matrix { parameterJacobianTranspose(propagateAdjoint(q)) }
 
-    /// Jᵀ q_j for several cotangents (the natural gradient's gradient and its sNTK products
-    /// together); each is a batched backward sweep over all trials of a step at once.
-    public func sensitivityTranspose(block qs: [[Double]]) -> [Matrix] { qs.map(sensitivityTranspose) }
-
     /// Θ q = P K P* q, the state-space NTK applied to a tensor.
     public func ntk(_ q: [Double]) -> [Double] { propagate(parameterOperator(propagateAdjoint(q))) }
 }

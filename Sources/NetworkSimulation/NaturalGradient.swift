@@ -138,11 +138,11 @@ public struct NaturalGradient: Sendable {
                           inverse: inout DampedLowRankInverse, seed: UInt64) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
         let (loss, e, readout) = Self.stateError(ntk.operators, batch: batch)
-        // The gradient's backward pass and the first block's products share one backward sweep
-        // (the gradient's alone when the last refresh is reused).
+        // The gradient's backward pass, then the first block's products JᵀJ v (none when the
+        // last refresh is reused): one batched backward pass each.
         let reuse = subspace.reuseIfAccurate()
         let start = reuse ? [] : subspace.start(dimension: ntk.parameterCount, seed: seed)
-        let backward = ntk.operators.sensitivityTranspose(block: [e] + start.map { ntk.operators.sensitivity(ntk.direction($0)) })
+        let backward = ([e] + start.map { ntk.operators.sensitivity(ntk.direction($0)) }).map(ntk.operators.sensitivityTranspose)
         var gradient = backward[0]
         var g = ntk.flatten(gradient)
         for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = readout[i, z] } }

@@ -53,11 +53,6 @@ extension StateSpaceNTK: RecurrentOperators {
     public func propagateAdjoint(_ q: [Double]) -> [Double] { operators.propagateAdjoint(q) }
     public func parameterJacobian(_ v: [Double]) -> [Double] { operators.parameterJacobian(direction(v)) }
     public func parameterJacobianTranspose(_ q: [Double]) -> [Double] { flatten(operators.parameterJacobianTranspose(q)) }
-    /// JᵀJ v through the fused passes: one forward-sensitivity sweep per vector, one backward
-    /// sweep for the whole block (`KPFlowOperators.sensitivity`, `sensitivityTranspose(block:)`).
-    public func parameterGram(block: [[Double]]) -> [[Double]] {
-        operators.sensitivityTranspose(block: block.map { operators.sensitivity(direction($0)) }).map(flatten)
-    }
 }
 
 extension StateSpaceNTK {
