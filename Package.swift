@@ -74,6 +74,10 @@ let package = Package(
                                    "GramFlowNumerics", "TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SymbolicTests",
                     dependencies: ["Symbolic", "OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
+        // Runs every ```swift block of the module READMEs (ReadmeExamples.swift holds them verbatim).
+        .testTarget(name: "ReadmeExampleTests",
+                    dependencies: ["GramFlowCore", "GramFlowNumerics", "OverlapTheory", "NetworkSimulation", "NumPyFiles",
+                                   "TestSupport"]),
         .testTarget(name: "GramFlowCommandsTests",
                     dependencies: ["GramFlowCommands", "gramflow", "Studies", "GramFlowCore", "TestSupport"]),
     ]
