@@ -42,8 +42,10 @@ final class ReturnMemoryTests: XCTestCase {
         // and tr S^k = 4. At A₂ the (v, u) block of M is [[a, −c], [c, −b]] with a = σ_vv = 1.4,
         // b = σ_uu = 1.3, c = σ_vu = 0.03, so tr M⁴ = 1 + 1 + (a² − c²)² + (b² − c²)² − 2c²(a − b)²;
         // k = 4 moves most (k = 1: 0.1, k = 2: 1.6482, k = 3: 0.547), relative to tr S⁴ = 4.
-        let (a, b, c) = (1.4, 1.3, 0.03)
-        let trM4 = 2 + pow(a * a - c * c, 2) + pow(b * b - c * c, 2) - 2 * c * c * pow(a - b, 2)
+        let vv = 1.4, uu = 1.3, vu = 0.03
+        let vBlock: Double = pow(vv * vv - vu * vu, 2), uBlock: Double = pow(uu * uu - vu * vu, 2)
+        let cross: Double = 2 * vu * vu * pow(vv - uu, 2)
+        let trM4 = 2 + vBlock + uBlock - cross
         assertClose(m.invariantDrift, (trM4 - 4) / 4, absolute: 1e-12)
     }
 
