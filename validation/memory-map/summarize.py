@@ -77,8 +77,11 @@ def heatmap(name, x, y, facet, facet_value, table, metric, png, title):
             for i, xv in enumerate(xs):
                 key = (xv, yv) + ((facet_value,) if facet else ())
                 s = table.get(key, {}).get(metric, {"mean": float("nan"), "sd": float("nan")})
-                label = "div." if table.get(key, {}).get("diverged") else (f"{s['mean']:.2f}±{s['sd']:.2f}" if not math.isnan(s["mean"]) else "–")
-                value = s["mean"] if not math.isnan(s["mean"]) else "NaN"
+                loss = table.get(key, {}).get("lossAtReturn", {"mean": float("nan")})["mean"]
+                # *: A was not relearned (loss at the return > 1e-6), so the ratio measures that, not memory.
+                label = "div." if table.get(key, {}).get("diverged") else (
+                    f"{s['mean']:.2g}{'*' if not loss <= 1e-6 else ''}" if not math.isnan(s["mean"]) else "–")
+                value = max(s["mean"], 1e-6) if not math.isnan(s["mean"]) else "NaN"
                 f.write(f"{i} {j} {value} \"{label}\"\n")
             f.write("\n")
     xt = ", ".join(f'"{v}" {i}' for i, v in enumerate(xs))
@@ -93,12 +96,14 @@ set xtics ({xt}) noenhanced
 set ytics ({yt}) noenhanced
 set xrange [-0.5:{len(xs) - 0.5}]
 set yrange [-0.5:{len(ys) - 0.5}]
-set cbrange [0:1.2]
-set cblabel '{metric} (mean over seeds)'
-set palette defined (0 '#f7fbff', 0.5 '#6baed6', 1 '#08306b', 1.2 '#67000d')
+set logscale cb
+set cbrange [1e-5:2]
+set format cb '10^{{%L}}'
+set cblabel '{metric} (mean over seeds; * = A not relearned, loss > 1e-6)' noenhanced
+set palette defined (0 '#f7fbff', 0.45 '#9ecae1', 0.8 '#2171b5', 0.97 '#08306b', 1 '#67000d')
 set datafile missing 'NaN'
 unset key
-plot '{data}' using 1:2:3 with image, '' using 1:2:4 with labels font 'Sans,9' tc rgb '#d94801'
+plot '{data}' using 1:2:3 with image, '' using 1:2:4 with labels font 'Sans,10' tc rgb '#d94801'
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
