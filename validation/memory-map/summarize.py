@@ -115,7 +115,8 @@ md = ["# The memory map: where loss-invisible overlaps keep a memory of B", "",
       "script. Point metric (docs/theory.md §8.6, `ReturnMemory`): ratio = ‖σ(end of A₂) − σ(end of A₁)‖ / "
       "max over every epoch of B of ‖σ − σ(end of A₁)‖, per class (visible / invisible); 0 = came back, "
       "1 = kept all of B's move. Cells: mean ± sd over seeds; `div.` = a learner diverged. "
-      "Criteria: `claims.yaml` (committed before the first run); verdicts: `claims.json`.", ""]
+      "Criteria: `claims.yaml` (committed before the first run); verdicts: `claims.json`. What the map means, "
+      "with the theory (which invariants pin the invisible overlaps, what breaks them): docs/theory.md §8.6.", ""]
 for name, (x, y, facet, learner) in PANELS.items():
     rows = read(name)
     if not rows:
@@ -217,6 +218,23 @@ measure("noiseDriftRatio", n3["invariantDrift"]["mean"] / n0["invariantDrift"]["
 measure("noiseMinusNoNoiseInvisibleRatio", n3["invisibleRatio"]["mean"] - n0["invisibleRatio"]["mean"] if n0 and n3 else float("nan"))
 # 11. erf under the flow: the closure's B–B block breaks the invariants.
 measure("erfFlowInvariantDriftMedian", median_over("erf", "invariantDrift", **{"phases[*].update": "flow"}))
+
+# Not a claim (found after the run): across every relearned point (loss at the return <= 1e-6) whose
+# invariants moved (drift > 1e-10: the map, SGD, Adam; not the flow), how the invisible memory follows
+# the drift of tr(M^k): correlation and slope of log10 ratio against log10 drift.
+pairs = []
+for name in ("linear-gd", "linear-adam", "linear-sgd", "linear-noise-length", "linear-init"):
+    learner = PANELS[name][3]
+    for r in points(name):
+        drift, ratio = float(r[f"memory.{learner}.invariantDrift"]), float(r[f"memory.{learner}.invisibleRatio"])
+        if float(r[f"memory.{learner}.lossAtReturn"]) <= 1e-6 and drift > 1e-10 and ratio > 0:
+            pairs.append((math.log10(drift), math.log10(ratio)))
+if len(pairs) > 2:
+    xs, ys = zip(*pairs)
+    measure("relearnedPointsWithDrift", float(len(pairs)))
+    measure("logMemoryVersusLogDriftCorrelation", statistics.correlation(xs, ys))
+    measure("logMemoryVersusLogDriftSlope", statistics.linear_regression(xs, ys).slope)
+
 
 def finite(x):
     # JSON has no NaN: write it as "nan", which `gramflow claims` reads as a number that holds no criterion.
