@@ -103,7 +103,8 @@ set cblabel '{metric} (mean over seeds; * = A not relearned, loss > 1e-6)' noenh
 set palette defined (0 '#f7fbff', 0.45 '#9ecae1', 0.8 '#2171b5', 0.97 '#08306b', 1 '#67000d')
 set datafile missing 'NaN'
 unset key
-plot '{data}' using 1:2:3 with image, '' using 1:2:4 with labels font 'Sans,10' tc rgb '#d94801'
+set style textbox opaque fc rgb 'white' noborder
+plot '{data}' using 1:2:3 with image, '' using 1:2:4 with labels boxed font 'Sans,10' tc rgb 'black'
 """
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
