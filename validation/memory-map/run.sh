@@ -30,7 +30,8 @@ for name in $sweeps; do
   rm -rf "${out:?}/results/$name"
   cp -r "$work/$name/results" "$out/results/$name"
   rm -f "$out/results/$name/.gramflow-output"   # the folder also holds summarize.py's files
-  echo "$name: $(($(wc -l < "$out/results/$name/sweep.csv") - 1)) points in $(( $(date +%s) - start )) s"
+  echo "$name: $(($(wc -l < "$out/results/$name/sweep.csv") - 1)) points in $(( $(date +%s) - start )) s on $(nproc) cores, $JOBS at a time" \
+    | tee "$out/results/$name/run.txt"
 done
 python3 "$out/summarize.py" "$out"
 status=0

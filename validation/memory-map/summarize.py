@@ -250,6 +250,20 @@ def finite(x):
 
 with open(os.path.join(folder, "map.json"), "w") as f:
     json.dump(finite(summary), f, indent=1)
+checks = read("network-check")
+if checks:
+    md += ["## Spot checks: theory against finite networks (network-check)", "",
+           "| φ | N | seed | invisible ratio theory | network | visible ratio theory | network | drift theory | network |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in checks:
+        g = lambda k: f"{float(r[k]):.6g}" if r.get(k) else "–"
+        md.append(f"| {r['model.phi']} | {r['initial.neurons']} | {r['seed']} | {g('memory.theory.invisibleRatio')} | {g('memory.network.invisibleRatio')} | "
+                  f"{g('memory.theory.visibleRatio')} | {g('memory.network.visibleRatio')} | {g('memory.theory.invariantDrift')} | {g('memory.network.invariantDrift')} |")
+    md.append("")
+timings = [open(os.path.join(results, n, "run.txt")).read().strip() for n in sorted(os.listdir(results))
+           if os.path.exists(os.path.join(results, n, "run.txt"))]
+if timings:
+    md += ["## Run times (the last run of each sweep)", ""] + [f"* {t}" for t in timings] + [""]
 md += ["## Named measures (what claims.yaml reads, from map.json)", "", "| measure | value |", "| --- | --- |"]
 md += [f"| {k} | {v:.4g} |" for k, v in M.items()]
 md.append("")
