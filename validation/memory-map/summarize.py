@@ -62,15 +62,16 @@ def cells(rows, keys, learner):
 
 
 def ordered(values):
-    nums = [number(v) for v in values]
-    if all(isinstance(v, float) for v in nums):
-        return [v for _, v in sorted(zip(nums, values))]
-    return list(dict.fromkeys(values))
+    values = list(dict.fromkeys(values))
+    if all(isinstance(number(v), float) for v in values):
+        return sorted(values, key=number)
+    return values
 
 
 def heatmap(name, x, y, facet, facet_value, table, metric, png, title):
-    xs = ordered({c[0] for c in table if facet is None or c[2] == facet_value})
-    ys = ordered({c[1] for c in table if facet is None or c[2] == facet_value})
+    # Lists in the sweep's order (not sets: their order changes from run to run).
+    xs = ordered([c[0] for c in table if facet is None or c[2] == facet_value])
+    ys = ordered([c[1] for c in table if facet is None or c[2] == facet_value])
     data = os.path.join(results, name, f"{os.path.basename(png)}.dat")
     with open(data, "w") as f:
         for j, yv in enumerate(ys):
@@ -131,7 +132,7 @@ for name, (x, y, facet, learner) in PANELS.items():
         for c, v in sorted(table.items()):
             f.write(",".join(list(c) + [f"{v[m][s]}" for m in METRICS for s in ("mean", "sd")] + [str(v["diverged"]), str(v["points"])]) + "\n")
     md += [f"## {name} ({learner}; {len(rows)} points)", ""]
-    for fv in (ordered({c[2] for c in table}) if facet else [None]):
+    for fv in (ordered([c[2] for c in table]) if facet else [None]):
         suffix = f"-{fv}" if facet else ""
         for metric in ("invisibleRatio", "visibleRatio"):
             png = os.path.join(results, name, f"{metric}{suffix}.png")
