@@ -54,6 +54,7 @@ validate: build
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-kpflow.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-sweeps.sh
 	GRAMFLOW=$(GRAMFLOW) bash validation/run-paper.sh
+	GRAMFLOW=$(GRAMFLOW) bash validation/memory-map/run.sh
 
 ## derivations: regenerate the documents derivations/rankR-PHI-kK.md with the release binary
 ## (the cases SymbolicTests.DerivationDocumentTests checks)

@@ -5,7 +5,7 @@
 public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     // The run and its model.
     case task, rank, phi, dt, tau, inputs, outputs, epochs, lr, steps, seed, neurons
-    case update, tolerance, overlaps, optimizer, theoryBatches, initialization
+    case update, tolerance, overlaps, optimizer, theoryBatches, initialization, scale
     // The natural gradient (`optimizer: natural`).
     case ntkRank, damping
     // Task options.

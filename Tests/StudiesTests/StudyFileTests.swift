@@ -77,7 +77,7 @@ final class StudySchemaAgreementTests: XCTestCase {
     study: phases
     title: t
     model: {rank: 1, phi: erf, dt: 0.05, tau: 1, inputs: 1, outputs: 1, steps: 20}
-    initial: {neurons: 10, seed: 1, overlaps: {m1.m1: 1}, initialization: gaussian}
+    initial: {neurons: 10, seed: 1, overlaps: {m1.m1: 1}, initialization: gaussian, scale: 1}
     run: both
     phases:
       - name: A

@@ -7,8 +7,13 @@ import OverlapTheory
 public struct PhaseStudyReport {
     public let spec: StudySpec
     public let outcome: PhaseStudy.Outcome
+    /// Per learner, the memory at the first return to the first task against every epoch of the
+    /// excursion (`ReturnMemory`; measured from the joined trajectories by `writeResults`).
+    public var memory: [String: ReturnMemory]
 
-    public init(spec: StudySpec, outcome: PhaseStudy.Outcome) { self.spec = spec; self.outcome = outcome }
+    public init(spec: StudySpec, outcome: PhaseStudy.Outcome, memory: [String: ReturnMemory] = [:]) {
+        self.spec = spec; self.outcome = outcome; self.memory = memory
+    }
 
     var labels: [String] { spec.phases.indices.map { spec.label(phase: $0) } }
     var visibility: Visibility { Visibility(spec: spec.model.spec) }
@@ -52,10 +57,11 @@ public struct PhaseStudyReport {
             var study: StudySpec
             var phaseEnds: [String: [PhaseEnd]]
             var returns: [String: [MemoryReturn]]
+            var memory: [String: ReturnMemory]
         }
         let kinds = outcome.ends.keys.sorted()
         let report = Report(study: spec, phaseEnds: outcome.ends,
-                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }))
+                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }), memory: memory)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -76,6 +82,14 @@ public struct PhaseStudyReport {
             }
         }
         md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
+        if !memory.isEmpty {
+            md += "\n## Memory at the first return, against every epoch in between (docs/theory.md §8.6)\n\n"
+            md += "ratio = ‖σ(end of A₂) − σ(end of A₁)‖ / max over every epoch in between of ‖σ − σ(end of A₁)‖, per class; invariant drift = max_k |Δ tr(M^k)| / tr(S^k).\n\n"
+            md += "| learner | phases | visible ratio | invisible ratio | ‖Δvis‖ | ‖Δinv‖ | vis excursion | inv excursion | invariant drift | loss at return |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+            for (kind, m) in memory.sorted(by: { $0.key < $1.key }) {
+                md += "| \(kind) | \(m.firstVisit) → \(m.returnVisit) | \(fmt(m.visibleRatio)) | \(fmt(m.invisibleRatio)) | \(fmt(m.visibleChange)) | \(fmt(m.invisibleChange)) | \(fmt(m.visibleExcursion)) | \(fmt(m.invisibleExcursion)) | \(fmt(m.invariantDrift)) | \(fmt(m.lossAtReturn)) |\n"
+            }
+        }
         for kind in outcome.ends.keys.sorted() {
             let rs = returns(kind)
             guard !rs.isEmpty else { continue }
@@ -118,7 +132,12 @@ extension PhaseStudy {
     /// `gramflow study` and the points of a `sweep: study` both write through here.
     public func writeResults(_ outcome: Outcome, into folder: OutputFolder, plot: Bool) throws {
         try joinTrajectories(outcome)
-        let report = PhaseStudyReport(spec: spec, outcome: outcome)
+        var memory: [String: ReturnMemory] = [:]
+        for kind in outcome.ends.keys.sorted() {
+            memory[kind] = try ReturnMemory.measure(trajectory: self.folder.appendingPathComponent("\(kind)/trajectory.csv"), ends: outcome.ends[kind] ?? [],
+                                                    labels: spec.phases.indices.map { spec.label(phase: $0) }, model: spec.model.spec)
+        }
+        let report = PhaseStudyReport(spec: spec, outcome: outcome, memory: memory)
         try folder.write(report.markdown, to: "summary.md")
         try folder.write(report.memoryCSV, to: "memory.csv")
         try folder.write(report.json, to: "report.json")

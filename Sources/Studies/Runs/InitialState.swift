@@ -26,14 +26,20 @@ public enum InitialState {
             let S = try parse(given, layout: config.model.layout)
             return try LowRankNetwork.realizing(overlaps: S, spec: config.model, neurons: config.neurons, random: random)
         }
+        var network: LowRankNetwork
         switch config.initialization {
-        case .gaussian: return LowRankNetwork.gaussian(spec: config.model, neurons: config.neurons, random: random)
+        case .gaussian: network = LowRankNetwork.gaussian(spec: config.model, neurons: config.neurons, random: random)
         case .balanced:
-            guard let network = LowRankNetwork.balanced(spec: config.model, neurons: config.neurons, random: random) else {
+            guard let balanced = LowRankNetwork.balanced(spec: config.model, neurons: config.neurons, random: random) else {
                 throw InputError(.initialization, "no balanced vectors in 1,000,000 draws at N = \(config.neurons); use gaussian or a smaller --neurons")
             }
-            return network
+            network = balanced
         }
+        // s multiplies every vector: S_0 → s² S_0 (a study's initial.scale).
+        if let s = config.initialScale, s != 1 {
+            network.parameters = s * network.parameters
+        }
+        return network
     }
 
     /// S from `a.b → value` entries: every distinct overlap exactly once, S positive semi-definite.

@@ -35,11 +35,15 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
     public var theoryBatches: TheoryBatches
     /// How the initial vectors are drawn when no overlaps or vectors are given.
     public var initialization: Initialization
+    /// `initial.scale` s of a study: the drawn vectors (gaussian or balanced) multiplied by s, so
+    /// S_0 → s² S_0 (nil: 1). Not with given overlaps or vectors, which fix the scale themselves.
+    public var initialScale: Double?
 
     /// One name per parameter, as the CLI spells it (`--lr`, `--tolerance`, `--overlaps`) and
     /// study files do (`lr`, `options`): a run.json's parameters paste into a study phase.
     private enum CodingKeys: String, CodingKey {
         case task, model, epochs, steps, seed, neurons, update, optimizer, ntkRank, damping, theoryBatches, initialization
+        case initialScale = "scale"
         case taskOptions = "options"
         case learningRate = "lr"
         case flowTolerance = "tolerance"
@@ -101,6 +105,12 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
             }
             guard initialOverlaps == nil && initialVectors == nil else {
                 throw InputError(.initialization, "balanced draws the vectors itself; remove --overlaps or --vectors, or use gaussian")
+            }
+        }
+        if let s = initialScale {
+            guard s.isFinite && s > 0 else { throw InputError(.scale, "must be a positive number (got \(s))") }
+            guard initialOverlaps == nil && initialVectors == nil else {
+                throw InputError(.scale, "scales the drawn vectors; given overlaps or vectors fix the scale themselves, so remove scale or them")
             }
         }
         try Self.checkNaturalGradient(optimizer: optimizer, ntkRank: ntkRank, damping: damping)

@@ -118,7 +118,7 @@ public enum StudyFile {
     static func dotted(_ path: [String]) -> String {
         guard !path.isEmpty else { return "(top level)" }
         return path.reduce("") { text, step in
-            Int(step) != nil ? text + "[\(step)]" : (text.isEmpty ? step : text + "." + step)
+            Int(step) != nil || step == "*" ? text + "[\(step)]" : (text.isEmpty ? step : text + "." + step)
         }
     }
 

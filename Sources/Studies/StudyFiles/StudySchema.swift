@@ -32,7 +32,7 @@ indirect enum StudySchema: Sendable {
         "study": .scalar, "title": .scalar,
         "model": .fields(["rank": .scalar, "phi": .scalar, "dt": .scalar, "tau": .scalar, "inputs": .scalar,
                           "outputs": .scalar, "steps": .scalar]),
-        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar), "initialization": .scalar]),
+        "initial": .fields(["neurons": .scalar, "seed": .scalar, "overlaps": .dictionary(.scalar), "initialization": .scalar, "scale": .scalar]),
         "run": .scalar,
         "phases": .list(phase),
         "equivalence": .fields(["normU": .scalar, "sigmaMU": .scalar]),
@@ -43,13 +43,13 @@ indirect enum StudySchema: Sendable {
                               "trackEvery": .scalar, "seeds": .list(.scalar)]),
     ])
 
-    /// A single value at `path` (mapping keys, 1-based list positions): a key a sweep axis may set.
+    /// A single value at `path` (mapping keys, 1-based list positions, `*` for every item): a key a sweep axis may set.
     func allowsValue(at path: [String]) -> Bool {
         guard let step = path.first else { if case .scalar = self { return true }; return false }
         switch self {
         case .fields(let keys): return keys[step]?.allowsValue(at: Array(path.dropFirst())) ?? false
         case .dictionary(let element): return element.allowsValue(at: Array(path.dropFirst()))
-        case .list(let element): return Int(step).map { $0 >= 1 } == true && element.allowsValue(at: Array(path.dropFirst()))
+        case .list(let element): return (step == "*" || Int(step).map { $0 >= 1 } == true) && element.allowsValue(at: Array(path.dropFirst()))
         case .scalar, .any: return false
         }
     }

@@ -85,8 +85,13 @@ public struct StudyInitial: Codable, Equatable, Sendable {
     public var overlaps: [String: Double]?
     /// gaussian (default) or balanced (`Initialization`).
     public var initialization: Initialization?
-    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil, initialization: Initialization? = nil) {
+    /// s: every drawn vector multiplied by s, so S_0 → s² S_0 and tr(M^k) → s^{2k} tr(M^k)
+    /// (the scale of the invariants against what the tasks need; default 1, docs/theory.md §8.6).
+    public var scale: Double?
+    public init(neurons: Int? = nil, seed: UInt64? = nil, overlaps: [String: Double]? = nil, initialization: Initialization? = nil,
+                scale: Double? = nil) {
         self.neurons = neurons; self.seed = seed; self.overlaps = overlaps; self.initialization = initialization
+        self.scale = scale
     }
     public var size: Int { neurons ?? 500 }
     public var randomSeed: UInt64 { seed ?? 1 }

@@ -16,8 +16,8 @@ extension StudySpec {
             let at = place(of: error.key, phase: largest ?? 0)
             return (error.key == .batch ? at + ["batch"] : at, error.message)
         }
-        do throws(InputError) { try initialConfiguration.validateSizes() } catch where error.key == .initialization {
-            return (["initial", "initialization"], error.message)
+        do throws(InputError) { try initialConfiguration.validateSizes() } catch where error.key == .initialization || error.key == .scale {
+            return (["initial", error.key.rawValue], error.message)
         } catch {}
         if let given = start.overlaps {
             do { _ = try InitialState.parse(given, layout: model.spec.layout) } catch {
@@ -107,7 +107,7 @@ extension StudySpec {
     func place(of key: ParameterKey, phase i: Int) -> [String] {
         switch key {
         case .rank, .phi, .dt, .tau, .inputs, .outputs, .steps: return ["model", key.rawValue]
-        case .neurons, .seed, .overlaps, .initialization: return ["initial", key.rawValue]
+        case .neurons, .seed, .overlaps, .initialization, .scale: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
         case .task, .epochs, .lr, .optimizer, .update, .tolerance, .ntkRank, .damping, .theoryBatches: return ["phases", "\(i + 1)", key.rawValue]
         case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid:
@@ -124,6 +124,7 @@ extension StudySpec {
         var initial = RunConfiguration(model: model.spec, seed: start.randomSeed, neurons: start.size,
                                        initialization: start.initialization ?? .gaussian)
         initial.initialOverlaps = start.overlaps
+        initial.initialScale = start.scale
         return initial
     }
 

@@ -67,7 +67,7 @@ public enum SweepFile {
         for (i, axis) in spec.axes.enumerated() {
             let at = ["axes", "\(i + 1)"]
             guard let path = keyPath(axis.key), StudySchema.study.allowsValue(at: path) else {
-                throw fail(at + ["key"], "'\(axis.key)' is not a value of a study file; use a study-file key such as initial.neurons, phases[1].lr, model.rank or phases[1].options.gain")
+                throw fail(at + ["key"], "'\(axis.key)' is not a value of a study file; use a study-file key such as initial.neurons, phases[1].lr (phases[*].lr: every phase), model.rank or phases[1].options.gain")
             }
             guard base.node.hasListPositions(along: path) else {
                 throw fail(at + ["key"], "'\(axis.key)' names a list position the base does not have")
@@ -158,7 +158,8 @@ public enum SweepFile {
     private struct Base { var node: Node; var file: String; var prefix: [String] }
 
     /// `phases[1].options.gain` (or `phases.1.options.gain`, which needs no quotes in a YAML
-    /// flow mapping) → ["phases", "1", "options", "gain"]; nil when malformed.
+    /// flow mapping) → ["phases", "1", "options", "gain"]; `phases[*].lr` → ["phases", "*", "lr"],
+    /// the key in every phase (one η for a whole A-B-A protocol); nil when malformed.
     static func keyPath(_ key: String) -> [String]? {
         var path: [String] = []
         for part in key.split(separator: ".", omittingEmptySubsequences: false) {
@@ -166,9 +167,9 @@ public enum SweepFile {
                 guard !part.isEmpty else { return nil }
                 path.append(String(part)); continue
             }
-            guard part.hasSuffix("]"), let i = Int(part[part.index(after: open)..<part.index(before: part.endIndex)]), open > part.startIndex
-            else { return nil }
-            path += [String(part[..<open]), "\(i)"]
+            let inside = part.hasSuffix("]") ? part[part.index(after: open)..<part.index(before: part.endIndex)] : ""
+            guard open > part.startIndex, inside == "*" || Int(inside) != nil else { return nil }
+            path += [String(part[..<open]), inside == "*" ? "*" : "\(Int(inside)!)"]
         }
         return path.isEmpty ? nil : path
     }
@@ -193,16 +194,23 @@ public enum SweepFile {
         config.update = phase.update ?? .map
         config.flowTolerance = phase.tolerance ?? 1e-12
         config.initialOverlaps = spec.start.overlaps
+        config.initialization = spec.start.initialization ?? .gaussian
+        config.initialScale = spec.start.scale
         return config
     }
 }
 
 extension Node {
     /// This node with the value at `path` (mapping keys, 1-based list positions) replaced,
-    /// creating mappings on the way; a list position past the end is left as it is.
+    /// creating mappings on the way; a list position past the end is left as it is; `*` sets
+    /// it in every item of the list.
     func setting(_ path: [String], to value: Node) -> Node {
         guard let step = path.first else { return value }
         let rest = Array(path.dropFirst())
+        if var sequence = self.sequence, step == "*" {
+            for i in sequence.indices { sequence[i] = sequence[i].setting(rest, to: value) }
+            return .sequence(sequence)
+        }
         if var sequence = self.sequence, let i = Int(step) {
             guard i >= 1, i <= sequence.count else { return self }
             let at = sequence.index(sequence.startIndex, offsetBy: i - 1)
@@ -220,6 +228,7 @@ extension Node {
     func hasListPositions(along path: [String]) -> Bool {
         guard let step = path.first else { return true }
         if let sequence = self.sequence {
+            if step == "*" { return !sequence.isEmpty && sequence.allSatisfy { $0.hasListPositions(along: Array(path.dropFirst())) } }
             guard let i = Int(step), i >= 1, i <= sequence.count else { return false }
             return Array(sequence)[i - 1].hasListPositions(along: Array(path.dropFirst()))
         }
