@@ -36,9 +36,17 @@ public struct StateSpaceNTK {
         return v
     }
 
-    /// JᵀJ v on the moving parameters.
+    /// JᵀJ v on the moving parameters through the B·T·N tensors (one forward-sensitivity and
+    /// one backward pass of `KPFlowOperators`): the reference the block product is tested against.
     public func parameterGram(_ v: [Double]) -> [Double] {
         flatten(operators.sensitivityTranspose(operators.sensitivity(direction(v))))
+    }
+
+    /// JᵀJ on a block of vectors through latent coordinates (`LatentSensitivity`: four dgemm over
+    /// the stored φ and φ′ for the whole block, no B·T·N tensor), what `DominantSubspace` and the
+    /// natural gradient use.
+    public func parameterGram(block: [[Double]]) -> [[Double]] {
+        LatentSensitivity(operators).parameterGram(block: block.map(direction)).map(flatten)
     }
 }
 
