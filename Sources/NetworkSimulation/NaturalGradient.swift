@@ -19,8 +19,9 @@ import GramFlowNumerics
 /// h) takes GD's step.
 ///
 /// The top-k pairs come from a `DominantSubspace` kept from step to step: one warm block
-/// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, each one forward-sensitivity
-/// and one backward pass) while its residuals stay below the tolerance, a Lanczos solve when
+/// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, all of them and the gradient
+/// computed together in latent coordinates by `LatentSensitivity`: four dgemm over the stored φ
+/// and φ′, no B·T·N tensor) while its residuals stay below the tolerance, a Lanczos solve when
 /// they do not; while the last residual is 100× inside the tolerance up to `reuseSteps`
 /// steps in a row reuse the pairs without any product.
 public struct NaturalGradient: Sendable {

@@ -7,7 +7,8 @@ import GramFlowNumerics
 /// Θ and the parameter-space Gram JᵀJ share their non-zero eigenvalues, and an
 /// eigenvector v of JᵀJ gives the unit eigenvector J v/√λ of Θ. Lanczos runs on
 /// the smaller parameter side (N·(K+2R) coordinates, versus B·T·N), each product
-/// JᵀJ v being one forward-sensitivity pass and one backward pass (KPFlow).
+/// JᵀJ v being one forward-sensitivity pass and one backward pass (KPFlow), or, for a
+/// block, one latent-coordinate pass for all of it (`LatentSensitivity`).
 public struct StateSpaceNTK {
     public let operators: KPFlowOperators
 
