@@ -10,8 +10,8 @@ import GramFlowNumerics
 /// A refresh is accepted once every tracked relative residual r_1..r_k is at most
 /// `tolerance` and the top Ritz value has not fallen below half its previous value (a small
 /// residual alone only says the block is invariant: an old eigenvector that the top has
-/// moved away from still has residual 0); it costs b = `blockSize` products A v per iteration (one forward-sensitivity
-/// and one backward pass each for the sNTK, batched over the block by `apply`). After
+/// moved away from still has residual 0); it costs b = `blockSize` products A v per iteration (for the low-rank sNTK the whole
+/// block is one call of `apply`: `LatentSensitivity`, four dgemm over the stored φ and φ′). After
 /// `maxIterations` iterations without acceptance the subspace has rotated too far to be
 /// tracked and a full Lanczos solve replaces it. The first refresh iterates from a random
 /// block: with a well-separated top (near a bifurcation λ₂/λ₁ ≪ 1) a few iterations reach

@@ -19,8 +19,9 @@ import GramFlowNumerics
 /// h) takes GD's step.
 ///
 /// The top-k pairs come from a `DominantSubspace` kept from step to step: one warm block
-/// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, each one forward-sensitivity
-/// and one backward pass) while its residuals stay below the tolerance, a Lanczos solve when
+/// subspace iteration (k products JᵀJ v, k + 1 with ε = λ_{k+1}, all of them and the gradient
+/// computed together in latent coordinates by `LatentSensitivity`: four dgemm over the stored φ
+/// and φ′, no B·T·N tensor) while its residuals stay below the tolerance, a Lanczos solve when
 /// they do not; while the last residual is 100× inside the tolerance up to `reuseSteps`
 /// steps in a row reuse the pairs without any product.
 public struct NaturalGradient: Sendable {
@@ -137,17 +138,15 @@ public struct NaturalGradient: Sendable {
     public func direction(_ network: LowRankNetwork, batch: TaskBatch, subspace: inout DominantSubspace,
                           inverse: inout DampedLowRankInverse, seed: UInt64) throws -> Direction {
         let ntk = StateSpaceNTK(network: network, batch: batch)
-        let (loss, e, readout) = Self.stateError(ntk.operators, batch: batch)
-        // The gradient's backward pass, then the first block's products JᵀJ v (none when the
-        // last refresh is reused): one batched backward pass each.
+        // The loss, its gradient and the first block's products JᵀJ v (none when the last refresh
+        // is reused) together, in latent coordinates (`LatentSensitivity`).
         let reuse = subspace.reuseIfAccurate()
         let start = reuse ? [] : subspace.start(dimension: ntk.parameterCount, seed: seed)
-        let backward = ([e] + start.map { ntk.operators.sensitivity(ntk.direction($0)) }).map(ntk.operators.sensitivityTranspose)
-        var gradient = backward[0]
+        let fused = LatentSensitivity(ntk.operators).gradientAndGram(batch: batch, block: start.map(ntk.direction))
+        let loss = fused.loss, gradient = fused.gradient
         var g = ntk.flatten(gradient)
-        for i in 0..<network.neurons { for z in network.spec.layout.zIndices { gradient[i, z] = readout[i, z] } }
         let epsilon = try naturalDirection(ntk, gradient: &g, subspace: &subspace, inverse: &inverse, seed: seed,
-                                           firstImages: backward.dropFirst().map(ntk.flatten), refresh: !reuse)
+                                           firstImages: fused.images.map(ntk.flatten), refresh: !reuse)
         return Direction(loss: loss, gradient: gradient, natural: ntk.direction(g),
                          eigenvalues: Array(subspace.values.prefix(modes)), epsilon: epsilon,
                          residual: subspace.trackedResidual, iterations: subspace.iterations, fullSolve: subspace.fullSolve)

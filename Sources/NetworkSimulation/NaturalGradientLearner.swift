@@ -21,7 +21,7 @@ public struct NaturalGradientLearner: Learner {
     public init(_ method: NaturalGradient, onStep: ((Int, NaturalGradient.Direction) throws -> Void)? = nil) {
         self.method = method; self.onStep = onStep
         subspace = method.makeSubspace()
-        LargeBlockReuse.enable()  // every sNTK product allocates B·T·N tensors: reuse their pages
+        LargeBlockReuse.enable()  // every step stores φ, φ′ and h of the batch (B·T·N each): reuse their pages
     }
 
     /// Full solves and products JᵀJ v so far.

@@ -7,7 +7,8 @@ import GramFlowNumerics
 /// Θ and the parameter-space Gram JᵀJ share their non-zero eigenvalues, and an
 /// eigenvector v of JᵀJ gives the unit eigenvector J v/√λ of Θ. Lanczos runs on
 /// the smaller parameter side (N·(K+2R) coordinates, versus B·T·N), each product
-/// JᵀJ v being one forward-sensitivity pass and one backward pass (KPFlow).
+/// JᵀJ v being one forward-sensitivity pass and one backward pass (KPFlow), or, for a
+/// block, one latent-coordinate pass for all of it (`LatentSensitivity`).
 public struct StateSpaceNTK {
     public let operators: KPFlowOperators
 
@@ -36,9 +37,17 @@ public struct StateSpaceNTK {
         return v
     }
 
-    /// JᵀJ v on the moving parameters.
+    /// JᵀJ v on the moving parameters through the B·T·N tensors (one forward-sensitivity and
+    /// one backward pass of `KPFlowOperators`): the reference the block product is tested against.
     public func parameterGram(_ v: [Double]) -> [Double] {
         flatten(operators.sensitivityTranspose(operators.sensitivity(direction(v))))
+    }
+
+    /// JᵀJ on a block of vectors through latent coordinates (`LatentSensitivity`: four dgemm over
+    /// the stored φ and φ′ for the whole block, no B·T·N tensor), what `DominantSubspace` and the
+    /// natural gradient use.
+    public func parameterGram(block: [[Double]]) -> [[Double]] {
+        LatentSensitivity(operators).parameterGram(block: block.map(direction)).map(flatten)
     }
 }
 

@@ -58,3 +58,7 @@ python3 "$here/summarize.py" report "$here" --neurons "$N" --steps "$T" --epochs
   "$G" claims "$here/claims.yaml"
 } > "$here/SUMMARY.md"
 cat "$here/SUMMARY.md"
+
+# Issue 13 item 4: the theory's natural gradient against the network's as N grows (its own
+# claims.yaml, SUMMARY.md and claims.json in error-vs-n/).
+GRAMFLOW="$G" bash "$here/error-vs-n/run.sh"

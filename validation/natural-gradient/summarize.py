@@ -4,6 +4,9 @@
   summarize.py best-lr DIR        prints the η whose tune runs (DIR/tune-lr*-seed*) have the lowest
                                   mean log10 final loss (a run that did not complete counts as +inf)
   summarize.py report HERE ...    report.json, report.md, curves-*.dat and the figures (gnuplot)
+  summarize.py error-vs-n DIR     DIR/summary.json from the validate sweeps DIR/{natural-k1,natural-k2,gd}:
+                                  per sweep, the mean overlap deviation at the largest N over that at
+                                  the smallest, and the largest final theory loss over all points
 """
 import csv, glob, json, math, os, re, statistics, subprocess, sys
 
@@ -140,6 +143,22 @@ def report(here, neurons, steps, epochs):
         f.write("\n".join(md) + "\n")
 
 
+def error_vs_n(folder):
+    summary = {}
+    for name in ["natural-k1", "natural-k2", "gd"]:
+        with open(os.path.join(folder, name, "report.json")) as f:
+            report = json.load(f)
+        rows = sorted(report["rows"], key=lambda r: r["neurons"])
+        summary[name] = {
+            "neurons": [r["neurons"] for r in rows],
+            "mean_overlap_deviation": [r["overlap"]["mean"] for r in rows],
+            "deviation_ratio_largest_over_smallest": rows[-1]["overlap"]["mean"] / rows[0]["overlap"]["mean"],
+            "max_final_loss_theory": max(p["finalLossTheory"] for p in report["points"]),
+        }
+    with open(os.path.join(folder, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+
+
 def sanitize(x):
     if isinstance(x, float) and not math.isfinite(x):
         return NEVER if x > 0 else -NEVER
@@ -172,7 +191,9 @@ def write_curves(here, setting, runs):
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "best-lr":
+    if sys.argv[1] == "error-vs-n":
+        error_vs_n(sys.argv[2])
+    elif sys.argv[1] == "best-lr":
         print(best_lr(sys.argv[2]))
     else:
         args = sys.argv[2:]
