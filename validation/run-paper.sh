@@ -2,8 +2,8 @@
 # The overlap paper's experiments as its public code runs them (issue 15), one folder per figure
 # under validation/paper/, each with its criteria in claims.yaml (fixed before the run).
 # Regenerates validation/paper/SUMMARY.md; `make validate` runs it. Fig. 1 takes half a minute,
-# Fig. 9 (1.2 million theory epochs) about 15 minutes on two free cores, its 50-pair version
-# (6 million) five times that.
+# Fig. 9 (1.2 million theory epochs, ≈ 2.3 ms of CPU each) about 25 minutes on two free cores,
+# its 50-pair version (6 million) five times that.
 #
 #   bash validation/run-paper.sh [fig1] [fig9] [fig9-50]   # only those figures (default: all); the
 #                                                          # summary is always rebuilt from every figure's reports
