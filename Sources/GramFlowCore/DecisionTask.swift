@@ -27,20 +27,30 @@ public struct DecisionTask: Task {
 
     public func minimumSteps(dt: Double) -> Int { epochs.minimumSteps(dt: dt) }
 
+    /// The batch trial by trial: the coherence, then the stimulus noise step by step. Which steps
+    /// carry the stimulus and how each readout is graded depend on the step only, so they are
+    /// worked out once for all trials.
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: 1, outputs: 1)
-        for b in 0..<trials {
-            let c = coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))]
-            for t in 0..<steps {
-                if epochs.isStimulus(step: t, dt: dt) { batch.x[batch.inputIndex(b, t, 0)] = c / 16 + noise * random.gaussian() }
-                let i = batch.targetIndex(b, t + 1, 0)
-                switch epochs.grade(readout: t + 1, dt: dt) {
-                case .fixation: batch.target[i] = 0; batch.mask[i] = 1
-                case .response: batch.target[i] = c / 16; batch.mask[i] = 1
-                case .ungraded: batch.target[i] = 0; batch.mask[i] = 0
+        let stimulus = (0..<steps).filter { epochs.isStimulus(step: $0, dt: dt) }
+        let grades = (1...steps).map { epochs.grade(readout: $0, dt: dt) }
+        batch.x.withUnsafeMutableBufferPointer { x in
+        batch.target.withUnsafeMutableBufferPointer { target in
+        batch.mask.withUnsafeMutableBufferPointer { mask in
+            for b in 0..<trials {
+                let c = coherences[min(coherences.count - 1, Int(random.uniform() * Double(coherences.count)))]
+                let trial = b * steps
+                for t in stimulus { x[trial + t] = c / 16 + noise * random.gaussian() }
+                // Readout n is stored at n − 1.
+                for (i, grade) in zip(trial..., grades) {
+                    switch grade {
+                    case .fixation: target[i] = 0; mask[i] = 1
+                    case .response: target[i] = c / 16; mask[i] = 1
+                    case .ungraded: target[i] = 0; mask[i] = 0
+                    }
                 }
             }
-        }
+        } } }
         return batch
     }
 }

@@ -42,36 +42,58 @@ public struct FlipFlopTask: Task {
         return end + Int((maskAfter / dt).rounded())
     }
 
+    /// The batch, trial by trial and bit by bit: the pulses are drawn first (duration, sign, gap,
+    /// in that order), then the input, target and mask are written interval by interval.
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = TaskBatch(trials: trials, steps: steps, inputs: bits, outputs: bits)
-        for b in 0..<trials { for bit in 0..<bits {
-            // Pulses as step intervals [start, end) on the input clock t = 0..T−1.
-            var pulses: [(start: Int, end: Int, sign: Double)] = []
-            var time = firstPulse
-            while true {
-                let start = Int((time / dt).rounded())
-                guard start < steps else { break }
-                let duration = random.uniform(pulseDuration)
-                let end = min(steps, start + max(1, Int((duration / dt).rounded())))
-                let sign: Double = random.uniform() < 0.5 ? -1 : 1
-                pulses.append((start, end, sign))
-                time = Double(end) * dt + random.uniform(gap)
-            }
-            let hold = Int((maskAfter / dt).rounded())
-            var state = 0.0
-            var next = 0
-            for t in 0..<steps {
-                if next < pulses.count && t >= pulses[next].end { state = pulses[next].sign * level; next += 1 }
-                let pulse = pulses.first { t >= $0.start && t < $0.end }
-                batch.x[batch.inputIndex(b, t, bit)] = pulse.map { $0.sign * amplitude } ?? 0
-                // Target for t+1 (the state read out after input x_t).
-                let i = batch.targetIndex(b, t + 1, bit)
-                let masked = pulses.contains { t + 1 >= $0.start && t + 1 < $0.end + hold }
-                batch.target[i] = masked ? 0 : state
-                batch.mask[i] = masked ? 0 : 1
-            }
-        } }
+        let hold = Int((maskAfter / dt).rounded()), n = bits
+        var pulses: [Pulse] = []  // one trial's, reused
+        batch.x.withUnsafeMutableBufferPointer { x in
+        batch.target.withUnsafeMutableBufferPointer { target in
+        batch.mask.withUnsafeMutableBufferPointer { mask in
+            for b in 0..<trials { for bit in 0..<n {
+                drawPulses(into: &pulses, steps: steps, dt: dt, random: random)
+                let trial = b * steps
+                // Input step t carries the first pulse that covers it (written last); 0 elsewhere.
+                for pulse in pulses.reversed() where max(0, pulse.start) < pulse.end {
+                    for t in max(0, pulse.start)..<pulse.end { x[(trial + t) * n + bit] = pulse.sign * amplitude }
+                }
+                // Readout t+1 holds sign·level of the last pulse that input step t has ended (one
+                // pulse more per step), 0 before the first.
+                var state = 0.0, next = 0
+                for t in 0..<steps {
+                    if next < pulses.count && t >= pulses[next].end { state = pulses[next].sign * level; next += 1 }
+                    target[(trial + t) * n + bit] = state
+                }
+                // Ungraded (target and mask 0) during a pulse and `maskAfter` after it: readouts
+                // [start, end + hold), stored at readout − 1; the batch's mask starts at 1.
+                for pulse in pulses {
+                    let first = max(1, pulse.start), last = min(steps, pulse.end + hold - 1)
+                    guard first <= last else { continue }
+                    for readout in first...last { let i = (trial + readout - 1) * n + bit; target[i] = 0; mask[i] = 0 }
+                }
+            } }
+        } } }
         return batch
+    }
+
+    /// A pulse on the input clock: input steps [start, end) carry sign·amplitude.
+    private struct Pulse { var start: Int, end: Int, sign: Double }
+
+    /// One trial's pulses in time order. The first starts at `firstPulse`; each draws its
+    /// duration, then its sign, then the gap from its end to the next pulse's start.
+    private func drawPulses(into pulses: inout [Pulse], steps: Int, dt: Double, random: RandomSource) {
+        pulses.removeAll(keepingCapacity: true)
+        var time = firstPulse
+        while true {
+            let start = Int((time / dt).rounded())
+            guard start < steps else { break }
+            let duration = random.uniform(pulseDuration)
+            let end = min(steps, start + max(1, Int((duration / dt).rounded())))
+            let sign: Double = random.uniform() < 0.5 ? -1 : 1
+            pulses.append(Pulse(start: start, end: end, sign: sign))
+            time = Double(end) * dt + random.uniform(gap)
+        }
     }
 }
 

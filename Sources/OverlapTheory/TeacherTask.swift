@@ -1,3 +1,4 @@
+import Foundation
 import GramFlowCore
 import GramFlowNumerics
 
@@ -13,6 +14,9 @@ public struct TeacherTask: Task {
     public var trials: Int
     public var inputNoise: Double
     public var pulseAmplitude: Double
+    /// The teacher's forward pass, kept from batch to batch (a fresh batch every epoch then
+    /// allocates no trajectory).
+    private let forward: TeacherForward
 
     /// - Throws: `InputError` (field `teacher`) naming an unknown or missing overlap.
     public init(spec: ModelSpec, overlaps given: [String: Double], trials: Int = 10,
@@ -33,23 +37,69 @@ public struct TeacherTask: Task {
             throw InputError(.teacher, "the teacher's output depends on \(missing.joined(separator: ", ")); give them")
         }
         // Build the gain now, so that `batch` cannot fail later.
-        do { _ = try GaussianGain.of(spec.nonlinearity) } catch {
+        let gain: GaussianGain
+        do { gain = try GaussianGain.of(spec.nonlinearity) } catch {
             throw InputError(.phi, "the Gaussian gain of \(spec.nonlinearity.rawValue) could not be tabulated: \(error)")
         }
         self.spec = spec; overlaps = S; self.trials = trials; self.inputNoise = inputNoise; self.pulseAmplitude = pulseAmplitude
+        forward = TeacherForward(spec: spec, overlaps: S, gain: gain)
     }
 
     public var name: String { "teacher" }
     public var inputs: Int { 1 }
     public var outputs: Int { 1 }
 
+    /// The pulse train, then the white noise entry by entry, then the teacher's outputs as targets
+    /// on a full mask.
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
         var batch = FlipFlopTask(trials: trials, amplitude: pulseAmplitude).batch(steps: steps, dt: dt, random: random)
-        for i in batch.x.indices { batch.x[i] += inputNoise * random.gaussian() }
-        for i in batch.mask.indices { batch.mask[i] = 1 }
-        // The gain was built in init (closed form, or the shared tanh table), so this cannot throw.
-        let teacher = try! ReducedOverlapLoss(spec: spec, batch: batch)
-        batch.target = teacher.outputs(overlaps)
+        let sigma = inputNoise
+        batch.x.withUnsafeMutableBufferPointer { x in for i in x.indices { x[i] += sigma * random.gaussian() } }
+        batch.mask.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+        forward.outputs(&batch)
         return batch
+    }
+}
+
+/// The teacher's outputs y_{b,t} = F(Δ_{b,t}) C c_{b,t} under the reduced dynamics
+/// (`LatentTrajectory`), with A, C and Q taken once from the teacher's overlaps: the forward
+/// half of `ReducedOverlapLoss.outputs`, with the same arithmetic, so the same bits. The
+/// trajectory's arrays are reused; a lock keeps copies of one task on several threads apart.
+private final class TeacherForward: @unchecked Sendable {
+    private let spec: ModelSpec
+    private let A: Matrix, C: Matrix, Q: Matrix
+    private let gain: GaussianGain
+    private var trajectory: LatentTrajectory
+    private let lock = NSLock()
+
+    init(spec: ModelSpec, overlaps S: Matrix, gain: GaussianGain) {
+        let layout = spec.layout, basis = layout.basisIndices
+        self.spec = spec; self.gain = gain
+        A = S.selecting(rows: layout.vIndices, cols: basis)
+        C = S.selecting(rows: layout.zIndices, cols: basis)
+        Q = S.selecting(rows: basis, cols: basis)
+        trajectory = LatentTrajectory(spec: spec)
+    }
+
+    /// Writes the outputs into the batch's targets, y_{b,t,o} at `targetIndex(b, t, o)`.
+    func outputs(_ batch: inout TaskBatch) {
+        lock.lock(); defer { lock.unlock() }
+        trajectory.run(A: A, Q: Q, batch: batch, spec: spec, gain: gain)
+        let B = batch.trials, T = batch.steps, O = spec.outputs, P = trajectory.width
+        let trajectory = self.trajectory
+        trajectory.c.withUnsafeBufferPointer { cb in
+        trajectory.gains.withUnsafeBufferPointer { gb in
+        C.storage.withUnsafeBufferPointer { ccb in
+        batch.target.withUnsafeMutableBufferPointer { yb in
+            let c = cb.baseAddress!, cm = ccb.baseAddress!
+            for t in 1...T { for b in 0..<B {
+                let cur = c + trajectory.offset(b, t), gain = gb[trajectory.gainIndex(b, t)]
+                for o in 0..<O {
+                    var r = 0.0
+                    for j in 0..<P { r += cm[o &* P &+ j] * cur[j] }
+                    yb[(b * T + t - 1) * O + o] = gain * r
+                }
+            } }
+        } } } }
     }
 }

@@ -57,7 +57,7 @@ final class ShippedStudiesTests: XCTestCase {
     /// The faithful twins of validation/paper/fig9-twins, reduced (3 pairs, 3 epochs a phase, batch 4):
     /// the flip-flop variant's gaps from a pulse's end to the next pulse lie in pulseGap [3, 4] s,
     /// each phase's batches carry the paper's loss normalisation, and the decoding is reported at
-    /// epoch 0 (twins equal: exactly 0.5), after A/B and after C.
+    /// epoch 0 (twins equal: exactly 0.5), after A/B and after C; two threads give the bits of one.
     func testReducedFaithfulTwins() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var spec = try StudyFile.load(root.appendingPathComponent("validation/paper/fig9-twins/twins.yaml").path)
@@ -84,6 +84,13 @@ final class ShippedStudiesTests: XCTestCase {
         XCTAssertEqual(group.stages.map(\.epoch), [0, 3, 6])
         XCTAssertEqual(group.stages[0].visible?.randomSplits, 0.5)
         XCTAssertEqual(group.stages[0].invisible?.leaveOneOut, 0.5)
+        // The faithful tasks (A's gaps, B, the teacher at amplitude 2) on one thread: the same bits.
+        let one = try TwinsStudy.run(spec, progress: false, workers: 1).groups[0]
+        func bits(_ pairs: [([Double], [Double])]) -> [UInt64] { pairs.flatMap { ($0.0 + $0.1).map(\.bitPattern) } }
+        XCTAssertEqual(bits(one.afterFirst), bits(group.afterFirst))
+        XCTAssertEqual(bits(one.afterC), bits(group.afterC))
+        XCTAssertEqual(one.firstPairTrajectories, group.firstPairTrajectories)
+        XCTAssertNotEqual(bits(group.afterC)[0], bits(group.afterC)[20], "the pairs must differ for the test to mean anything")
     }
 
     /// The overlap-space pairs are independent: on two threads they give the very bits of one
