@@ -10,6 +10,7 @@ import GramFlowNumerics
 /// is drawn uniformly from `gap`. The target is 0 before the first pulse and
 /// sign·level after each; the mask is 0 during each pulse and for `maskAfter`
 /// seconds after its end (the network is not graded while it switches).
+/// `schedule: .paper` follows the overlap paper's code instead (`PulseSchedule`).
 public struct FlipFlopTask: Task {
     public var trials: Int
     /// Pulse duration range in seconds (a fixed duration when both ends agree).
@@ -21,14 +22,16 @@ public struct FlipFlopTask: Task {
     public var maskAfter: Double
     /// n, the number of independent bits (inputs and outputs).
     public var bits: Int
+    /// Where gaps are measured from and what the mask covers (GramFlow's or the paper's code's).
+    public var schedule: PulseSchedule
 
     public init(trials: Int = 10, pulseDuration: ClosedRange<Double> = 0.5...0.5, firstPulse: Double = 0.5,
                 gap: ClosedRange<Double> = 4...10, amplitude: Double = 1, level: Double = 0.5, maskAfter: Double = 2,
-                bits: Int = 1) {
+                bits: Int = 1, schedule: PulseSchedule = .gramflow) {
         precondition(bits >= 1)
         self.trials = trials; self.pulseDuration = pulseDuration; self.firstPulse = firstPulse
         self.gap = gap; self.amplitude = amplitude; self.level = level; self.maskAfter = maskAfter
-        self.bits = bits
+        self.bits = bits; self.schedule = schedule
     }
 
     public var name: String { "flipflop" }
@@ -55,24 +58,45 @@ public struct FlipFlopTask: Task {
                 let end = min(steps, start + max(1, Int((duration / dt).rounded())))
                 let sign: Double = random.uniform() < 0.5 ? -1 : 1
                 pulses.append((start, end, sign))
-                time = Double(end) * dt + random.uniform(gap)
+                let gapStart = schedule == .paper ? Double(end) * dt + maskAfter : Double(end) * dt
+                time = gapStart + random.uniform(gap)
             }
             let hold = Int((maskAfter / dt).rounded())
+            // GramFlow: readout k is masked for k in [start, end + hold) of a pulse; the paper's
+            // code also masks one step before each pulse and every readout before the first.
+            let lead = schedule == .paper ? 1 : 0
+            let firstGraded = schedule == .paper ? (pulses.first.map { $0.end + hold } ?? steps + 1) : 0
+            // The state switches at the pulse's end (GramFlow) or at its onset (the paper's target).
+            let switchStep = { (p: (start: Int, end: Int, sign: Double)) in self.schedule == .paper ? p.start : p.end }
             var state = 0.0
             var next = 0
             for t in 0..<steps {
-                if next < pulses.count && t >= pulses[next].end { state = pulses[next].sign * level; next += 1 }
+                if next < pulses.count && t >= switchStep(pulses[next]) { state = pulses[next].sign * level; next += 1 }
                 let pulse = pulses.first { t >= $0.start && t < $0.end }
                 batch.x[batch.inputIndex(b, t, bit)] = pulse.map { $0.sign * amplitude } ?? 0
                 // Target for t+1 (the state read out after input x_t).
                 let i = batch.targetIndex(b, t + 1, bit)
-                let masked = pulses.contains { t + 1 >= $0.start && t + 1 < $0.end + hold }
+                let masked = t + 1 < firstGraded || pulses.contains { t + 1 >= $0.start - lead && t + 1 < $0.end + hold }
                 batch.target[i] = masked ? 0 : state
                 batch.mask[i] = masked ? 0 : 1
             }
         } }
         return batch
     }
+}
+
+/// Whose conventions a flip-flop's pulse train and loss mask follow. Readout k is the output
+/// after input x_{k−1}; a pulse occupies inputs [start, end); hold = maskAfter/dt steps.
+public enum PulseSchedule: String, CaseIterable, Codable, Sendable {
+    /// GramFlow's (the default): the next pulse starts `gap` after the previous pulse's end;
+    /// readouts [start, end + hold) are masked; before the first pulse the target is 0, graded;
+    /// the target switches to the pulse's sign at its end.
+    case gramflow
+    /// The overlap paper's code (../shared/PAPER-PROTOCOLS.md): the next pulse starts `gap`
+    /// after the end of the previous pulse's masked window (its end + maskAfter); readouts
+    /// [start − 1, end + hold) are masked, and every readout before the first pulse; the
+    /// target switches at the pulse's onset.
+    case paper
 }
 
 extension RandomSource {

@@ -7,8 +7,12 @@ import OverlapTheory
 public struct PhaseStudyReport {
     public let spec: StudySpec
     public let outcome: PhaseStudy.Outcome
+    /// With `run: both`, the theory against the network over every epoch of every phase.
+    public var deviation: TheoryNetworkDeviation?
 
-    public init(spec: StudySpec, outcome: PhaseStudy.Outcome) { self.spec = spec; self.outcome = outcome }
+    public init(spec: StudySpec, outcome: PhaseStudy.Outcome, deviation: TheoryNetworkDeviation? = nil) {
+        self.spec = spec; self.outcome = outcome; self.deviation = deviation
+    }
 
     var labels: [String] { spec.phases.indices.map { spec.label(phase: $0) } }
     var visibility: Visibility { Visibility(spec: spec.model.spec) }
@@ -52,10 +56,11 @@ public struct PhaseStudyReport {
             var study: StudySpec
             var phaseEnds: [String: [PhaseEnd]]
             var returns: [String: [MemoryReturn]]
+            var deviation: TheoryNetworkDeviation?
         }
         let kinds = outcome.ends.keys.sorted()
         let report = Report(study: spec, phaseEnds: outcome.ends,
-                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }))
+                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }), deviation: deviation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -74,6 +79,9 @@ public struct PhaseStudyReport {
                 let p = spec.phases[i]
                 md += "| \(i + 1) | \(spec.name(phase: i)) | \(labels[i]) | \(p.task.rawValue) | \(p.epochs) | \(p.lr) | \(p.noise) | \(kind) | \(fmt(e.startLoss)) → \(fmt(e.endLoss))\(e.completed ? "" : " (diverged)") | \(p.lr == e.finalLearningRate ? "–" : fmt(e.finalLearningRate)) |\n"
             }
+        }
+        if let d = deviation {
+            md += "\nTheory against network over all \(d.epochsCompared) epochs: max |S_theory − S_network| = \(fmt(d.maxOverlapDeviation)), max |L_theory − L_network| = \(fmt(d.maxLossDeviation)) (deviation.csv).\n"
         }
         md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
         for kind in outcome.ends.keys.sorted() {
@@ -106,6 +114,14 @@ public struct PhaseStudyReport {
     }
 }
 
+/// The theory against the network over the joined trajectories of a `phases` study (`TrajectoryDeviation`):
+/// for linear φ and gd/sgd the exact map equals the network to rounding across every phase.
+public struct TheoryNetworkDeviation: Codable, Sendable {
+    public var epochsCompared: Int
+    public var maxOverlapDeviation: Double
+    public var maxLossDeviation: Double
+}
+
 func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
 
 extension Array {
@@ -118,7 +134,13 @@ extension PhaseStudy {
     /// `gramflow study` and the points of a `sweep: study` both write through here.
     public func writeResults(_ outcome: Outcome, into folder: OutputFolder, plot: Bool) throws {
         try joinTrajectories(outcome)
-        let report = PhaseStudyReport(spec: spec, outcome: outcome)
+        var report = PhaseStudyReport(spec: spec, outcome: outcome)
+        if outcome.ends["theory"] != nil && outcome.ends["network"] != nil {
+            let d = try TrajectoryDeviation(folder.path("theory").appendingPathComponent("trajectory.csv"),
+                                            folder.path("network").appendingPathComponent("trajectory.csv"),
+                                            deviationFile: folder.path("deviation.csv"), labelColumns: 1)
+            report.deviation = TheoryNetworkDeviation(epochsCompared: d.count, maxOverlapDeviation: d.maxOverlap, maxLossDeviation: d.maxLoss)
+        }
         try folder.write(report.markdown, to: "summary.md")
         try folder.write(report.memoryCSV, to: "memory.csv")
         try folder.write(report.json, to: "report.json")
