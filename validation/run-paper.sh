@@ -2,8 +2,10 @@
 # The overlap paper's experiments as its public code runs them (issue 15), one folder per figure
 # under validation/paper/, each with its criteria in claims.yaml (fixed before the run).
 # Regenerates validation/paper/SUMMARY.md; `make validate` runs it. Fig. 1 takes half a minute,
-# Fig. 9 (1.2 million theory epochs) about 10 minutes on two free cores; Fig. 3, 7, 4 and 12 the
-# minutes stated in SUMMARY.md.
+# Fig. 9 (1.2 million theory epochs) about 10 minutes on two free cores. Fig. 3, 7, 4 and 12 run the
+# paper's full lengths; measured wall time on the shared machine (load ≈ 15 on 2 cores, the figures
+# run side by side): Fig. 3 and 7 ≈ 20 min each, Fig. 12 ≈ 30 min, Fig. 4 ≈ 60 min (seven erf network
+# runs of 2000 epochs at N = 600, one at 1200; 880–1290 s each there, ≈ 110 s of CPU each).
 #
 #   bash validation/run-paper.sh [fig1] [fig3] [fig4] [fig7] [fig9] [fig12]
 #                                # only those figures (default: all); the summary
