@@ -74,6 +74,15 @@ study_at() {
   rm -f "$file"
 }
 
+# aba_runs TEMPLATE DIR: an A-B-A study at N = 500 (seeds 1–3) and the larger N = 1000 (seed 1).
+aba_runs() {
+  local run n seed
+  for run in "500 1" "500 2" "500 3" "1000 1"; do
+    read -r n seed <<< "$run"
+    study_at "$1" "$n" "$seed" "$2/N$n-seed$seed"
+  done
+}
+
 # Fig. 1/5: linear rank-1 filter, the paper's conventions (stretched target grid, dt-weighted sum),
 # theory (map) and direct descent on the overlaps, each against the network, seeds 1–3.
 fig1=$out/fig1-filter
@@ -97,10 +106,7 @@ fi
 # Fig. 3/6: A-B-A with GD (linear filter), theory and network, N = 500 seeds 1–3 and N = 1000 seed 1.
 fig3=$out/fig3-aba
 if wants fig3; then
-  for run in "500 1" "500 2" "500 3" "1000 1"; do
-    set -- $run
-    study_at "$fig3/aba.yaml" "$1" "$2" "$fig3/N$1-seed$2"
-  done
+  aba_runs "$fig3/aba.yaml" "$fig3"
   phase_overlaps "$fig3/overlaps.png" 'Fig. 6: A-B-A with GD, N = 500, seed 1: network (solid), theory (dotted), value at the end of the first A (dashed)' \
     2000 3000 "$fig3/N500-seed1/network/trajectory.csv" "$fig3/N500-seed1/theory/trajectory.csv"
 fi
@@ -108,10 +114,7 @@ fi
 # Fig. 7: A-B-A with Adam (network only), N = 500 seeds 1–3 and N = 1000 seed 1.
 fig7=$out/fig7-aba-adam
 if wants fig7; then
-  for run in "500 1" "500 2" "500 3" "1000 1"; do
-    set -- $run
-    study_at "$fig7/aba-adam.yaml" "$1" "$2" "$fig7/N$1-seed$2"
-  done
+  aba_runs "$fig7/aba-adam.yaml" "$fig7"
   phase_overlaps "$fig7/overlaps.png" 'Fig. 7: A-B-A with Adam, N = 500, seed 1: network, value at the end of the first A (dashed)' \
     3000 4000 "$fig7/N500-seed1/network/trajectory.csv"
 fi
