@@ -8,6 +8,7 @@ extension Nonlinearity: ExpressibleByArgument {}
 extension OverlapUpdate: ExpressibleByArgument {}
 extension LossNormalisation: ExpressibleByArgument {}
 extension TargetGrid: ExpressibleByArgument {}
+extension PulseSchedule: ExpressibleByArgument {}
 extension TheoryBatches: ExpressibleByArgument {}
 extension Initialization: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}

@@ -46,6 +46,8 @@ struct RunOptions: ParsableArguments {
     var loss: LossNormalisation = .dtSum
     @Option(name: .customLong("target-grid"), help: "Filter and oscillation: uniform (target at (t−1)·dt) or stretched ((t−1)·dt·T/(T−1), the paper's grid).")
     var targetGrid: TargetGrid?
+    @Option(name: .customLong("pulse-schedule"), help: "Flip-flop: gramflow (gaps from each pulse's end; mask 0 during a pulse and 2 s after) or paper (the overlap paper's code: gaps from the end of that masked window; also masked one step before each pulse and before the first).")
+    var pulseSchedule: PulseSchedule?
 
     @Option(help: "Initial vectors: gaussian (norm √N) or balanced (redrawn until |σ_zu − σ_vm| and |σ_mu − σ_zv| < 1e-3 with equal signs, the paper's flip-flop; rank 1).")
     var initialization: Initialization = .gaussian
@@ -95,7 +97,8 @@ struct RunOptions: ParsableArguments {
         RunConfiguration(
             task: task,
             taskOptions: TaskOptions(gain: gain, decay: decay, frequency: frequency, trials: batch, noise: noise,
-                                     pulseAmplitude: pulseAmplitude, loss: loss == .dtSum ? nil : loss, targetGrid: targetGrid),
+                                     pulseAmplitude: pulseAmplitude, loss: loss == .dtSum ? nil : loss, targetGrid: targetGrid,
+                                     pulseSchedule: pulseSchedule),
             model: ModelSpec(inputs: 1, rank: model.rank, outputs: 1, dt: dt, tau: tau, nonlinearity: model.phi),
             epochs: epochs, learningRate: learningRate, steps: steps ?? 400, seed: seed, neurons: neurons,
             update: theory?.update ?? .map, flowTolerance: theory?.tolerance ?? 1e-12, optimizer: optimizer,

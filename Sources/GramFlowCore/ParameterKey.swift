@@ -9,7 +9,7 @@ public enum ParameterKey: String, CaseIterable, Codable, Sendable {
     // The natural gradient (`optimizer: natural`).
     case ntkRank, damping
     // Task options.
-    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data, loss, targetGrid
+    case gain, decay, frequency, batch, noise, pulseAmplitude, teacher, bits, data, loss, targetGrid, pulseSchedule
     // The network's vectors in and out (.npz).
     case vectors, saveVectors, saveVectorsEvery
     // Studies.

@@ -22,7 +22,7 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         case .filter: return [.gain, .decay, .targetGrid]
         case .oscillation: return [.decay, .frequency, .targetGrid]
         case .filterNoise: return [.gain, .decay, .batch, .noise, .inputs, .outputs]
-        case .flipflop: return [.batch, .bits]
+        case .flipflop: return [.batch, .bits, .pulseSchedule]
         case .decision: return [.batch, .noise]
         case .context: return [.batch, .noise]
         case .custom: return [.batch, .data]
@@ -65,21 +65,23 @@ public struct TaskOptions: Codable, Equatable, Sendable {
     public var loss: LossNormalisation?
     /// Filter and oscillation: the times the target is sampled at (nil: uniform), `TargetGrid`.
     public var targetGrid: TargetGrid?
+    /// Flip-flop: GramFlow's pulse schedule and mask or the paper's code's (nil: gramflow), `PulseSchedule`.
+    public var pulseSchedule: PulseSchedule?
 
     /// One name per parameter in the CLI (`--batch`), run.json and study files (`batch`).
     private enum CodingKeys: String, CodingKey {
-        case gain, decay, frequency, noise, pulseAmplitude, teacher, data, bits, inputs, outputs, loss, targetGrid
+        case gain, decay, frequency, noise, pulseAmplitude, teacher, data, bits, inputs, outputs, loss, targetGrid, pulseSchedule
         case trials = "batch"
     }
 
     public init(gain: Double? = nil, decay: Double? = nil, frequency: Double? = nil, trials: Int? = nil,
                 noise: Double? = nil, pulseAmplitude: Double? = nil, teacher: [String: Double]? = nil,
                 data: String? = nil, bits: Int? = nil, inputs: Int? = nil, outputs: Int? = nil,
-                loss: LossNormalisation? = nil, targetGrid: TargetGrid? = nil) {
+                loss: LossNormalisation? = nil, targetGrid: TargetGrid? = nil, pulseSchedule: PulseSchedule? = nil) {
         self.gain = gain; self.decay = decay; self.frequency = frequency; self.trials = trials
         self.noise = noise; self.pulseAmplitude = pulseAmplitude; self.teacher = teacher
         self.data = data; self.bits = bits; self.inputs = inputs; self.outputs = outputs
-        self.loss = loss; self.targetGrid = targetGrid
+        self.loss = loss; self.targetGrid = targetGrid; self.pulseSchedule = pulseSchedule
     }
 
     /// The loss normalisation of the task's batches.
@@ -108,7 +110,8 @@ public struct TaskOptions: Codable, Equatable, Sendable {
                                              (.batch, trials != nil), (.noise, noise != nil),
                                              (.pulseAmplitude, pulseAmplitude != nil), (.teacher, teacher != nil),
                                              (.data, data != nil), (.bits, bits != nil), (.inputs, inputs != nil),
-                                             (.outputs, outputs != nil), (.targetGrid, targetGrid != nil)]
+                                             (.outputs, outputs != nil), (.targetGrid, targetGrid != nil),
+                                             (.pulseSchedule, pulseSchedule != nil)]
         for (option, isGiven) in given where isGiven && !name.options.contains(option) {
             if name == .custom && (option == .inputs || option == .outputs) {
                 throw InputError(option, "is not an option of the custom task: K and O come from the shapes of its arrays inputs (B×T×K) and targets (B×T×O); remove it")
@@ -132,7 +135,7 @@ public struct TaskOptions: Codable, Equatable, Sendable {
         case .filterNoise:
             return NoiseFilterTask(gain: gain ?? 1, decay: decay ?? 0.2, trials: trials ?? 8, noise: noise ?? 1,
                                    inputs: inputs ?? 1, outputs: outputs ?? 1)
-        case .flipflop: return FlipFlopTask(trials: trials ?? 10, bits: bits ?? 1)
+        case .flipflop: return FlipFlopTask(trials: trials ?? 10, bits: bits ?? 1, schedule: pulseSchedule ?? .gramflow)
         case .decision: return DecisionTask(trials: trials ?? 10, noise: noise ?? 0.05)
         case .context: return ContextIntegrationTask(trials: trials ?? 10, noise: noise ?? 0.05)
         case .memoryPro, .memoryAnti, .delayPro, .delayAnti:

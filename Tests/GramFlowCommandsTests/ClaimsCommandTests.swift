@@ -72,4 +72,27 @@ final class ClaimsCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssert(bad.stderr.contains("criterion 'about 1e-9' is not an operator"), bad.stderr)
     }
+
+    /// `files:` (one report per seed) and `over:` (a ratio of two keys): x/y = 0.5, 0.75, 1.25 by
+    /// hand, mean 0.8333, s.d. 0.3819; held only if every seed meets the criterion.
+    func testSeedsAndRatios() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        for (name, x) in [("a", 2), ("b", 3), ("c", 5)] {
+            try FileManager.default.createDirectory(at: runner.file(name), withIntermediateDirectories: true)
+            try "{\"x\": \(x), \"y\": {\"list\": [1, 4]}}".write(to: runner.file("\(name)/report.json"), atomically: true, encoding: .utf8)
+        }
+        let yaml = { (criterion: String) in
+            "title: t\nclaims:\n  - claim: ratio\n    kind: finding\n    files: [a/report.json, b/report.json, c/report.json]\n"
+                + "    key: x\n    over: y.list.1\n    criterion: \"\(criterion)\"\n"
+        }
+        try yaml("< 1").write(to: runner.file("claims.yaml"), atomically: true, encoding: .utf8)
+        let mean = try runner.run(["claims", "claims.yaml"])
+        XCTAssertEqual(mean.status, 0, mean.stderr)
+        // The mean (0.83) is below 1 but seed c (1.25) is not: not held.
+        XCTAssert(mean.stdout.contains("| ratio | finding | < 1 | 0.8333 ± 0.38 (3 seeds, 0.5 to 1.25) | NO |"), mean.stdout)
+        try yaml("> 0.4").write(to: runner.file("claims.yaml"), atomically: true, encoding: .utf8)
+        let every = try runner.run(["claims", "claims.yaml"])
+        XCTAssert(every.stdout.contains("| > 0.4 | 0.8333 ± 0.38 (3 seeds, 0.5 to 1.25) | yes |"), every.stdout)
+    }
 }

@@ -41,6 +41,28 @@ final class StudyCommandTests: XCTestCase {
             let verdict = (record["held"] as! Bool) ? "held" : "did not hold"
             XCTAssert(summary.contains("§8, \(kind)): when A returns") && summary.contains("**\(verdict)**"), summary)
         }
+        // Theory and network (run: both) compared over every epoch of every phase: for linear φ the
+        // exact map is the network's GD to rounding (the 1e-9 of `validate`).
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: runner.file("o/report.json"))) as! [String: Any]
+        let deviation = report["deviation"] as! [String: Any]
+        XCTAssertEqual(deviation["epochsCompared"] as? Int, try String(contentsOf: runner.file("o/deviation.csv"), encoding: .utf8)
+            .split(separator: "\n").count - 1)
+        XCTAssertGreaterThan(deviation["epochsCompared"] as! Int, 12)
+        XCTAssertLessThanOrEqual(deviation["maxOverlapDeviation"] as! Double, 1e-9)
+        XCTAssertLessThanOrEqual(deviation["maxLossDeviation"] as! Double, 1e-9)
+        XCTAssert(summary.contains("Theory against network over all"), summary)
+    }
+
+    /// `pulseSchedule` is a flip-flop option: on the filter it is refused before any work, by line.
+    func testPulseScheduleOnlyForTheFlipFlop() throws {
+        let runner = try CommandRunner()
+        defer { runner.cleanUp() }
+        try study.replacingOccurrences(of: "options: {decay: 0.5}", with: "options: {decay: 0.5, pulseSchedule: paper}")
+            .write(to: runner.file("bad.yaml"), atomically: true, encoding: .utf8)
+        let result = try runner.run(["study", "bad.yaml", "--out", "o"])
+        XCTAssertEqual(result.status, 64, result.stderr)
+        XCTAssert(result.stderr.contains("bad.yaml:6:") && result.stderr.contains("pulse") , result.stderr)
+        XCTAssertEqual(runner.entries.sorted(), ["bad.yaml"], "nothing may be written")
     }
 
     func testStoppedStudyResumesToTheSameBytes() throws {

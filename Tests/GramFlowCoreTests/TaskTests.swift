@@ -179,3 +179,44 @@ final class MultiChannelTaskTests: XCTestCase {
         } } }
     }
 }
+
+/// The flip-flop's two pulse schedules against schedules worked out by hand (dt = 0.1, T = 200,
+/// pulses of 0.5 s from 0.5 s, gap exactly 1 s, mask 2 s after each pulse).
+final class PulseScheduleTests: XCTestCase {
+    private func schedule(_ schedule: PulseSchedule) -> (pulses: [Range<Int>], graded: [Int], batch: TaskBatch) {
+        let task = FlipFlopTask(trials: 1, gap: 1...1, schedule: schedule)
+        let batch = task.batch(steps: 200, dt: 0.1, random: RandomSource(seed: 5))
+        var pulses: [Range<Int>] = [], start: Int?
+        for t in 0...200 {
+            let on = t < 200 && batch.x[batch.inputIndex(0, t, 0)] != 0
+            if on && start == nil { start = t }
+            if !on, let s = start { pulses.append(s..<t); start = nil }
+        }
+        let graded = (1...200).filter { batch.mask[batch.targetIndex(0, $0, 0)] == 1 }
+        return (pulses, graded, batch)
+    }
+
+    /// The paper's code: the next pulse starts 1 s after the end of the masked window (pulse end
+    /// + 2 s), so starts 5, 40 (= 10 + 20 + 10), 75, 110, 145, 180; readouts masked before the
+    /// first window's end (30) and over [start − 1, end + 20) of the others.
+    func testPaperScheduleMeasuresGapsFromTheMaskedWindow() {
+        let (pulses, graded, batch) = schedule(.paper)
+        XCTAssertEqual(pulses, [5..<10, 40..<45, 75..<80, 110..<115, 145..<150, 180..<185])
+        XCTAssertEqual(graded, Array(30...38) + Array(65...73) + Array(100...108) + Array(135...143) + Array(170...178))
+        // A graded readout holds ±0.5 with the sign of the last pulse before it.
+        for k in graded {
+            let last = pulses.last { $0.lowerBound < k }!
+            XCTAssertEqual(batch.target[batch.targetIndex(0, k, 0)], 0.5 * batch.x[batch.inputIndex(0, last.lowerBound, 0)], "k \(k)")
+        }
+    }
+
+    /// GramFlow's (the default, unchanged): the gap runs from the pulse's end, starts 5, 20, …, 185;
+    /// the masked windows [start, end + 20) then overlap, leaving only readouts 1–4 (target 0) graded.
+    func testGramFlowScheduleMeasuresGapsFromThePulseEnd() {
+        let (pulses, graded, batch) = schedule(.gramflow)
+        XCTAssertEqual(pulses, stride(from: 5, through: 185, by: 15).map { $0..<($0 + 5) })
+        XCTAssertEqual(graded, [1, 2, 3, 4])
+        XCTAssertEqual(graded.map { batch.target[batch.targetIndex(0, $0, 0)] }, [0, 0, 0, 0])
+        XCTAssertEqual(batch, FlipFlopTask(trials: 1, gap: 1...1).batch(steps: 200, dt: 0.1, random: RandomSource(seed: 5)))
+    }
+}

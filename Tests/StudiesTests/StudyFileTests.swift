@@ -85,7 +85,7 @@ final class StudySchemaAgreementTests: XCTestCase {
         task: teacher
         options: {gain: 1, decay: 0.2, frequency: 2, batch: 3, noise: 0.1, pulseAmplitude: 0.5, teacher: {v1.u1: 0.5},
                   pulseDuration: [1, 2], pulseGap: [1, 2], amplitude: 2, level: 1, data: d.npz, bits: 1, inputs: 1, outputs: 1,
-                  loss: masked-mean, targetGrid: stretched}
+                  loss: masked-mean, targetGrid: stretched, pulseSchedule: paper}
         epochs: 1
         lr: 0.01
         targetNoise: 0.1

@@ -39,7 +39,8 @@ extension StudySpec {
             let range = o.pulseDuration ?? [0.5, 0.5], gap = o.pulseGap ?? [4, 10]
             return FlipFlopTask(trials: o.taskOptions.trials ?? TaskName.flipflop.defaultTrials, pulseDuration: range[0]...range[1],
                                 gap: gap[0]...gap[1],
-                                amplitude: o.amplitude ?? 1, level: o.level ?? 0.5)
+                                amplitude: o.amplitude ?? 1, level: o.level ?? 0.5,
+                                schedule: o.taskOptions.pulseSchedule ?? .gramflow)
         }
         return try configuration(phase: i).makeTask()
     }

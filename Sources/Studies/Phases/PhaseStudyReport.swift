@@ -10,9 +10,12 @@ public struct PhaseStudyReport {
     /// Per learner, the memory at the first return to the first task against every epoch of the
     /// excursion (`ReturnMemory`; measured from the joined trajectories by `writeResults`).
     public var memory: [String: ReturnMemory]
+    /// With `run: both`, the theory against the network over every epoch of every phase.
+    public var deviation: TheoryNetworkDeviation?
 
-    public init(spec: StudySpec, outcome: PhaseStudy.Outcome, memory: [String: ReturnMemory] = [:]) {
-        self.spec = spec; self.outcome = outcome; self.memory = memory
+    public init(spec: StudySpec, outcome: PhaseStudy.Outcome, memory: [String: ReturnMemory] = [:],
+                deviation: TheoryNetworkDeviation? = nil) {
+        self.spec = spec; self.outcome = outcome; self.memory = memory; self.deviation = deviation
     }
 
     var labels: [String] { spec.phases.indices.map { spec.label(phase: $0) } }
@@ -58,10 +61,12 @@ public struct PhaseStudyReport {
             var phaseEnds: [String: [PhaseEnd]]
             var returns: [String: [MemoryReturn]]
             var memory: [String: ReturnMemory]
+            var deviation: TheoryNetworkDeviation?
         }
         let kinds = outcome.ends.keys.sorted()
         let report = Report(study: spec, phaseEnds: outcome.ends,
-                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }), memory: memory)
+                            returns: Dictionary(uniqueKeysWithValues: kinds.map { ($0, returns($0)) }), memory: memory,
+                            deviation: deviation)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -80,6 +85,9 @@ public struct PhaseStudyReport {
                 let p = spec.phases[i]
                 md += "| \(i + 1) | \(spec.name(phase: i)) | \(labels[i]) | \(p.task.rawValue) | \(p.epochs) | \(p.lr) | \(p.noise) | \(kind) | \(fmt(e.startLoss)) → \(fmt(e.endLoss))\(e.completed ? "" : " (diverged)") | \(p.lr == e.finalLearningRate ? "–" : fmt(e.finalLearningRate)) |\n"
             }
+        }
+        if let d = deviation {
+            md += "\nTheory against network over all \(d.epochsCompared) epochs: max |S_theory − S_network| = \(fmt(d.maxOverlapDeviation)), max |L_theory − L_network| = \(fmt(d.maxLossDeviation)) (deviation.csv).\n"
         }
         md += "\nVisible overlaps: \(visibility.visibleNames.joined(separator: ", ")); invisible: \(visibility.invisibleNames.joined(separator: ", ")).\n"
         if !memory.isEmpty {
@@ -120,6 +128,14 @@ public struct PhaseStudyReport {
     }
 }
 
+/// The theory against the network over the joined trajectories of a `phases` study (`TrajectoryDeviation`):
+/// for linear φ and gd/sgd the exact map equals the network to rounding across every phase.
+public struct TheoryNetworkDeviation: Codable, Sendable {
+    public var epochsCompared: Int
+    public var maxOverlapDeviation: Double
+    public var maxLossDeviation: Double
+}
+
 func fmt(_ x: Double) -> String { String(format: "%.4g", x) }
 
 extension Array {
@@ -137,7 +153,13 @@ extension PhaseStudy {
             memory[kind] = try ReturnMemory.measure(trajectory: self.folder.appendingPathComponent("\(kind)/trajectory.csv"), ends: outcome.ends[kind] ?? [],
                                                     labels: spec.phases.indices.map { spec.label(phase: $0) }, model: spec.model.spec)
         }
-        let report = PhaseStudyReport(spec: spec, outcome: outcome, memory: memory)
+        var report = PhaseStudyReport(spec: spec, outcome: outcome, memory: memory)
+        if outcome.ends["theory"] != nil && outcome.ends["network"] != nil {
+            let d = try TrajectoryDeviation(folder.path("theory").appendingPathComponent("trajectory.csv"),
+                                            folder.path("network").appendingPathComponent("trajectory.csv"),
+                                            deviationFile: folder.path("deviation.csv"), labelColumns: 1)
+            report.deviation = TheoryNetworkDeviation(epochsCompared: d.count, maxOverlapDeviation: d.maxOverlap, maxLossDeviation: d.maxLoss)
+        }
         try folder.write(report.markdown, to: "summary.md")
         try folder.write(report.memoryCSV, to: "memory.csv")
         try folder.write(report.json, to: "report.json")

@@ -18,7 +18,7 @@ indirect enum StudySchema: Sendable {
         "pulseAmplitude": .scalar, "teacher": .dictionary(.scalar), "pulseDuration": .list(.scalar), "pulseGap": .list(.scalar),
         "amplitude": .scalar, "level": .scalar,
         "data": .scalar, "bits": .scalar, "inputs": .scalar, "outputs": .scalar,
-        "loss": .scalar, "targetGrid": .scalar,
+        "loss": .scalar, "targetGrid": .scalar, "pulseSchedule": .scalar,
     ])
 
     static let phase: StudySchema = .fields([

@@ -110,7 +110,7 @@ extension StudySpec {
         case .neurons, .seed, .overlaps, .initialization, .scale: return ["initial", key.rawValue]
         case .networkNeurons: return ["twins", key.rawValue]
         case .task, .epochs, .lr, .optimizer, .update, .tolerance, .ntkRank, .damping, .theoryBatches: return ["phases", "\(i + 1)", key.rawValue]
-        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid:
+        case .gain, .decay, .frequency, .batch, .noise, .pulseAmplitude, .teacher, .bits, .data, .loss, .targetGrid, .pulseSchedule:
             return ["phases", "\(i + 1)", "options"]
         case .equivalence: return ["equivalence"]
         case .out, .resume, .vectors, .saveVectors, .saveVectorsEvery: return []

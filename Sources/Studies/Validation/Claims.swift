@@ -53,6 +53,12 @@ extension Claim {
 ///         reduce: max                        # for a list: max, min, mean or count
 ///         spread: …                          # optional: the key of its sd over seeds
 ///         criterion: "<= 1e-9"               # <=, <, >=, >, == and a number
+///       - claim: a ratio, over three seeds
+///         kind: finding
+///         files: [seed1/report.json, seed2/report.json, seed3/report.json]  # instead of file
+///         key: returns.network.2.invisibleSinceFirst
+///         over: returns.network.2.invisibleExcursion   # optional: measured = key / over
+///         criterion: "> 0.5"                 # with files: held only if every file's value meets it
 ///       - include: pitchfork-N300/claims.json    # the claims a report stated itself
 public struct ClaimsFile: Codable, Sendable {
     public struct Entry: Codable, Sendable {
@@ -61,7 +67,12 @@ public struct ClaimsFile: Codable, Sendable {
         public var claim: String?
         public var kind: Claim.Kind?
         public var file: String?
+        /// Several reports (one per seed) instead of `file`: measured as their mean ± s.d., held
+        /// only when every one meets the criterion.
+        public var files: [String]?
         public var key: String?
+        /// A second key of the same report: the measurement is key / over (a ratio of two numbers).
+        public var over: String?
         public var reduce: String?
         /// The key of the measurement's spread over seeds (a standard deviation), shown as ± beside it.
         public var spread: String?
@@ -101,23 +112,53 @@ public struct ClaimsFile: Codable, Sendable {
                     return named
                 }
             }
-            guard let claim = entry.claim, let kind = entry.kind, let file = entry.file, let key = entry.key,
-                  let criterion = entry.criterion else {
-                throw Problem(description: "a claim needs claim, kind, file, key and criterion (or include: a report's claims.json)")
+            guard let claim = entry.claim, let kind = entry.kind, let key = entry.key, let criterion = entry.criterion,
+                  (entry.file == nil) != (entry.files == nil) else {
+                throw Problem(description: "a claim needs claim, kind, file (or files), key and criterion (or include: a report's claims.json)")
             }
-            return [try measure(claim, kind: kind, file: file, key: key, reduce: entry.reduce, spread: entry.spread,
-                                criterion: criterion, in: folder)]
+            if let files = entry.files {
+                return [try measure(claim, kind: kind, files: files, key: key, over: entry.over, reduce: entry.reduce,
+                                    criterion: criterion, in: folder)]
+            }
+            return [try measure(claim, kind: kind, file: entry.file!, key: key, over: entry.over, reduce: entry.reduce,
+                                spread: entry.spread, criterion: criterion, in: folder)]
         }
     }
 
-    private func measure(_ claim: String, kind: Claim.Kind, file: String, key: String, reduce: String?, spread: String?,
-                         criterion: String, in folder: URL) throws -> Claim {
+    /// A report's JSON, or the problem naming the claim that needs it.
+    private func report(_ file: String, claim: String, in folder: URL) throws -> Any {
         let url = folder.appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: url.path),
               let json = try? JSONSerialization.jsonObject(with: data) else {
             throw Problem(description: "cannot read the report \(url.path) named by '\(claim)'; run the validation first")
         }
+        return json
+    }
+
+    /// key (or key / over) of one report.
+    private func value(_ json: Any, key: String, over: String?, reduce: String?, claim: String) throws -> Double {
         let value = try Self.number(json, key: key, reduce: reduce, claim: claim)
+        guard let over else { return value }
+        return value / (try Self.number(json, key: over, reduce: reduce, claim: claim))
+    }
+
+    /// The same measurement in every report of `files` (seeds): mean ± s.d. (n − 1), and the range.
+    private func measure(_ claim: String, kind: Claim.Kind, files: [String], key: String, over: String?, reduce: String?,
+                         criterion: String, in folder: URL) throws -> Claim {
+        guard !files.isEmpty else { throw Problem(description: "'\(claim)': files is empty; name one report per seed") }
+        let values = try files.map { try value(report($0, claim: claim, in: folder), key: key, over: over, reduce: reduce, claim: claim) }
+        let (comparison, bound) = try Self.parse(criterion, claim: claim)
+        let mean = values.reduce(0, +) / Double(values.count)
+        let sd = values.count > 1 ? (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot() : 0
+        let measured = String(format: "%.4g ± %.2g (%d seeds, %.4g to %.4g)", mean, sd, values.count, values.min()!, values.max()!)
+        return Claim(claim: claim, criterion: criterion, measured: measured,
+                     held: values.allSatisfy { comparison($0, bound) }, kind: kind)
+    }
+
+    private func measure(_ claim: String, kind: Claim.Kind, file: String, key: String, over: String?, reduce: String?,
+                         spread: String?, criterion: String, in folder: URL) throws -> Claim {
+        let json = try report(file, claim: claim, in: folder)
+        let value = try value(json, key: key, over: over, reduce: reduce, claim: claim)
         let (comparison, bound) = try Self.parse(criterion, claim: claim)
         var measured = String(format: "%.4g", value)
         if let spread {

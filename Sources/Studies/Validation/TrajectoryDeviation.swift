@@ -17,12 +17,16 @@ public struct TrajectoryDeviation: Sendable {
     public private(set) var lastB: [Double] = []
     public var maxOverlap: Double { perOverlap.max() ?? 0 }
 
-    /// - Parameter deviationFile: where the per-epoch rows go (`epoch,max_overlap_deviation,loss_deviation`), if anywhere.
-    public init(_ a: URL, _ b: URL, deviationFile: URL? = nil) throws {
+    /// - Parameters:
+    ///   - deviationFile: where the per-epoch rows go (`epoch,max_overlap_deviation,loss_deviation`), if anywhere.
+    ///   - labelColumns: columns between epoch and loss that both files share and are not compared
+    ///     (a `phases` study's `phase`).
+    public init(_ a: URL, _ b: URL, deviationFile: URL? = nil, labelColumns: Int = 0) throws {
         let readerA = try CSVRowReader(a), readerB = try CSVRowReader(b)
         let out = try deviationFile.map { try StreamingFile($0) }
         try out?.write("epoch,max_overlap_deviation,loss_deviation\n")
-        while let rowA = try readerA.next(), let rowB = try readerB.next() {
+        while var rowA = try readerA.next(), var rowB = try readerB.next() {
+            rowA.removeSubrange(1..<min(rowA.count, 1 + labelColumns)); rowB.removeSubrange(1..<min(rowB.count, 1 + labelColumns))
             guard rowA.count == rowB.count, rowA.count >= 2, rowA[0] == rowB[0] else {
                 throw CSVRowReader.Malformed(description: "\(a.path):\(readerA.lineNumber) and \(b.path):\(readerB.lineNumber) do not record the same epoch and overlaps")
             }
