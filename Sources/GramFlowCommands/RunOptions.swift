@@ -46,7 +46,7 @@ struct RunOptions: ParsableArguments {
     var loss: LossNormalisation = .dtSum
     @Option(name: .customLong("target-grid"), help: "Filter and oscillation: uniform (target at (t−1)·dt) or stretched ((t−1)·dt·T/(T−1), the paper's grid).")
     var targetGrid: TargetGrid?
-    @Option(name: .customLong("pulse-schedule"), help: "Flip-flop: gramflow (gaps from each pulse's end; mask 0 during a pulse and 2 s after) or paper (the overlap paper's code: gaps from the end of that masked window; also masked one step before each pulse and before the first).")
+    @Option(name: .customLong("pulse-schedule"), help: "Flip-flop (and the teacher task's input pulses): gramflow (gaps from each pulse's end; mask 0 during a pulse and 2 s after) or paper (the overlap paper's code: gaps from the end of that masked window; also masked one step before each pulse and before the first).")
     var pulseSchedule: PulseSchedule?
 
     @Option(help: "Initial vectors: gaussian (norm √N) or balanced (redrawn until |σ_zu − σ_vm| and |σ_mu − σ_zv| < 1e-3 with equal signs, the paper's flip-flop; rank 1).")

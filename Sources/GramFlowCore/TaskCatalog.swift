@@ -27,7 +27,7 @@ public enum TaskName: String, CaseIterable, Codable, Sendable {
         case .context: return [.batch, .noise]
         case .custom: return [.batch, .data]
         case .memoryPro, .memoryAnti, .delayPro, .delayAnti: return [.batch]
-        case .teacher: return [.batch, .noise, .pulseAmplitude, .teacher]
+        case .teacher: return [.batch, .noise, .pulseAmplitude, .teacher, .pulseSchedule]
         }
     }
 

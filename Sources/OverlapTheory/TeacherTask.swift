@@ -14,13 +14,15 @@ public struct TeacherTask: Task {
     public var trials: Int
     public var inputNoise: Double
     public var pulseAmplitude: Double
+    /// Whose convention the input pulse train follows (`PulseSchedule`: where each gap starts).
+    public var pulseSchedule: PulseSchedule
     /// The teacher's forward pass, kept from batch to batch (a fresh batch every epoch then
     /// allocates no trajectory).
     private let forward: TeacherForward
 
     /// - Throws: `InputError` (field `teacher`) naming an unknown or missing overlap.
     public init(spec: ModelSpec, overlaps given: [String: Double], trials: Int = 10,
-                inputNoise: Double = 1.5, pulseAmplitude: Double = 0) throws(InputError) {
+                inputNoise: Double = 1.5, pulseAmplitude: Double = 0, pulseSchedule: PulseSchedule = .gramflow) throws(InputError) {
         precondition(spec.inputs == 1 && spec.outputs == 1, "the teacher task has one input and one output")
         let layout = spec.layout
         var S = Matrix(rows: layout.dimension, cols: layout.dimension)
@@ -42,6 +44,7 @@ public struct TeacherTask: Task {
             throw InputError(.phi, "the Gaussian gain of \(spec.nonlinearity.rawValue) could not be tabulated: \(error)")
         }
         self.spec = spec; overlaps = S; self.trials = trials; self.inputNoise = inputNoise; self.pulseAmplitude = pulseAmplitude
+        self.pulseSchedule = pulseSchedule
         forward = TeacherForward(spec: spec, overlaps: S, gain: gain)
     }
 
@@ -52,7 +55,7 @@ public struct TeacherTask: Task {
     /// The pulse train, then the white noise entry by entry, then the teacher's outputs as targets
     /// on a full mask.
     public func batch(steps: Int, dt: Double, random: RandomSource) -> TaskBatch {
-        var batch = FlipFlopTask(trials: trials, amplitude: pulseAmplitude).batch(steps: steps, dt: dt, random: random)
+        var batch = FlipFlopTask(trials: trials, amplitude: pulseAmplitude, schedule: pulseSchedule).batch(steps: steps, dt: dt, random: random)
         let sigma = inputNoise
         batch.x.withUnsafeMutableBufferPointer { x in for i in x.indices { x[i] += sigma * random.gaussian() } }
         batch.mask.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }

@@ -10,7 +10,7 @@ import OverlapTheory
 /// bit for bit (no tolerance), batch after batch from one stream, through a change of B and T.
 final class TeacherBatchReferenceTests: XCTestCase {
     private func reference(_ task: TeacherTask, steps: Int, dt: Double, random: RandomSource) throws -> TaskBatch {
-        var batch = FlipFlopTask(trials: task.trials, amplitude: task.pulseAmplitude).batch(steps: steps, dt: dt, random: random)
+        var batch = FlipFlopTask(trials: task.trials, amplitude: task.pulseAmplitude, schedule: task.pulseSchedule).batch(steps: steps, dt: dt, random: random)
         for i in batch.x.indices { batch.x[i] += task.inputNoise * random.gaussian() }
         for i in batch.mask.indices { batch.mask[i] = 1 }
         batch.target = try ReducedOverlapLoss(spec: task.spec, batch: batch).outputs(task.overlaps)
@@ -30,6 +30,9 @@ final class TeacherBatchReferenceTests: XCTestCase {
         let tasks = [
             ("twins C, erf", try TeacherTask(spec: erf, overlaps: twins, trials: 128, inputNoise: 1.5, pulseAmplitude: 2)),
             ("rank 2, tanh", try TeacherTask(spec: rank2, overlaps: rank2Overlaps, trials: 6, inputNoise: 0.7, pulseAmplitude: 1)),
+            // The paper's pulse schedule (its hand-computed pulse times: TaskTests) reaches the teacher's inputs.
+            ("twins C, paper's pulses", try TeacherTask(spec: erf, overlaps: twins, trials: 16, inputNoise: 1.5, pulseAmplitude: 2,
+                                                        pulseSchedule: .paper)),
         ]
         for (label, task) in tasks {
             let a = RandomSource(seed: 11), b = RandomSource(seed: 11)

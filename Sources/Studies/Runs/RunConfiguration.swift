@@ -156,7 +156,8 @@ public struct RunConfiguration: Codable, Equatable, Sendable {
         guard task == .teacher else { return try taskOptions.makeTask(task) }
         try taskOptions.check(task)
         return try TeacherTask(spec: model, overlaps: taskOptions.teacher ?? [:], trials: taskOptions.trials ?? task.defaultTrials,
-                               inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0)
+                               inputNoise: taskOptions.noise ?? 1.5, pulseAmplitude: taskOptions.pulseAmplitude ?? 0,
+                               pulseSchedule: taskOptions.pulseSchedule ?? .gramflow)
     }
 
     /// The batches of the run, drawn from the seed's batch stream with the task's loss
