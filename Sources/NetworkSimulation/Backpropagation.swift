@@ -60,7 +60,8 @@ public final class Backpropagation {
         case .recomputed: return false
         case .automatic:
             return (spec.nonlinearity == .tanh || spec.nonlinearity == .erf)
-                && lanes * group * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
+                && (TrialPass.storesSlopes(spec.nonlinearity) ? 2 : 1) * lanes * group * (steps + 1) * neurons
+                    * MemoryLayout<Double>.size <= Self.storedStateBudget
         }
     }
 
