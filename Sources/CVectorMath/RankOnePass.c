@@ -63,28 +63,61 @@ static inline v4 activate4(v4 h, int kind, double s, v4 *slope) {
     }
 }
 
-static void forward_avx2(const double *rows, size_t n, double c0, double c1, int kind, double s,
-                         double *phi, double *slope, int gram, double *sums) {
-    v4 sv = {0}, sz = {0}, guv = {0}, guz = {0};
-    const v4 C0 = splat(c0), C1 = splat(c1);
+/// The forward step for G trials: each group of four rows is loaded and transposed once and
+/// serves every trial; per trial, lane sums (Σ vφ, Σ zφ, Σ uvφ', Σ uzφ') wait in `lanes`
+/// (G×16 doubles). Inlined into one copy per φ and `gram` (constants), no branch on either inside.
+static inline __attribute__((always_inline))
+void forward_avx2(const double *rows, size_t n, size_t G, const double *c, const int kind, double s,
+                  double *phi, double *slope, size_t trialStride, const int gram, double *sums, double *lanes) {
+    memset(lanes, 0, G * 16 * sizeof(double));
     for (size_t i = 0; i < n; i += 4) {
         size_t m = n - i < 4 ? n - i : 4;
         v4 mv, uv, vv, zv, d;
         load_rows4(rows + 4 * i, m, &mv, &uv, &vv, &zv);
-        v4 h = mv * C0 + uv * C1;
-        v4 f = activate4(h, kind, s, gram || slope ? &d : 0);
-        if (phi) store4(phi + i, f, m);
-        if (slope) store4(slope + i, d, m);
-        sv += vv * f; sz += zv * f;
-        if (gram) { v4 us = uv * d; guv += vv * us; guz += zv * us; }
+        for (size_t b = 0; b < G; b++) {
+            v4 h = mv * splat(c[2 * b]) + uv * splat(c[2 * b + 1]);
+            v4 f = activate4(h, kind, s, gram || slope ? &d : 0);
+            if (phi) store4(phi + b * trialStride + i, f, m);
+            if (slope) store4(slope + b * trialStride + i, d, m);
+            double *l = lanes + 16 * b;
+            v4 sv, sz;
+            memcpy(&sv, l, 32); memcpy(&sz, l + 4, 32);
+            sv += vv * f; sz += zv * f;
+            memcpy(l, &sv, 32); memcpy(l + 4, &sz, 32);
+            if (gram) {
+                v4 guv, guz, us = uv * d;
+                memcpy(&guv, l + 8, 32); memcpy(&guz, l + 12, 32);
+                guv += vv * us; guz += zv * us;
+                memcpy(l + 8, &guv, 32); memcpy(l + 12, &guz, 32);
+            }
+        }
     }
-    sums[0] = lane_sum(sv); sums[1] = lane_sum(sz);
-    if (gram) { sums[2] = lane_sum(guv); sums[3] = lane_sum(guz); }
+    for (size_t b = 0; b < G; b++) {
+        const double *l = lanes + 16 * b;
+        double *out = sums + 4 * b;
+        out[0] = (l[0] + l[1]) + (l[2] + l[3]); out[1] = (l[4] + l[5]) + (l[6] + l[7]);
+        if (gram) { out[2] = (l[8] + l[9]) + (l[10] + l[11]); out[3] = (l[12] + l[13]) + (l[14] + l[15]); }
+    }
+}
+
+static void forward_dispatch_avx2(const double *rows, size_t n, size_t G, const double *c, int kind, double s,
+                                  double *phi, double *slope, size_t stride, int gram, double *sums, double *lanes) {
+#define GF_FORWARD(K, GR) forward_avx2(rows, n, G, c, K, s, phi, slope, stride, GR, sums, lanes)
+    switch (kind * 2 + (gram != 0)) {
+    case 0: GF_FORWARD(0, 0); break;
+    case 1: GF_FORWARD(0, 1); break;
+    case 2: GF_FORWARD(1, 0); break;
+    case 3: GF_FORWARD(1, 1); break;
+    case 4: GF_FORWARD(2, 0); break;
+    default: GF_FORWARD(2, 1); break;
+    }
+#undef GF_FORWARD
 }
 
 /// φ(h_t) rebuilt: each group of four neurons runs t = T..1 with δ and its gradient in registers.
-static void backward_rebuilt_avx2(const double *rows, double *grad, size_t n, size_t T, const double *latent,
-                                  const double *w, const double *k, double keep, int kind, double s) {
+static inline __attribute__((always_inline))
+void backward_rebuilt_avx2(const double *rows, double *grad, size_t n, size_t T, const double *latent,
+                           const double *w, const double *k, double keep, const int kind, double s) {
     const v4 KEEP = splat(keep);
     for (size_t i = 0; i < n; i += 4) {
         size_t m = n - i < 4 ? n - i : 4;
@@ -103,6 +136,13 @@ static void backward_rebuilt_avx2(const double *rows, double *grad, size_t n, si
             row[0] += gm[j]; row[1] += gu[j]; row[2] += gv[j]; row[3] += gz[j];
         }
     }
+}
+
+static void backward_rebuilt_dispatch_avx2(const double *rows, double *grad, size_t n, size_t T, const double *latent,
+                                           const double *w, const double *k, double keep, int kind, double s) {
+    if (kind == 1) backward_rebuilt_avx2(rows, grad, n, T, latent, w, k, keep, 1, s);
+    else if (kind == 2) backward_rebuilt_avx2(rows, grad, n, T, latent, w, k, keep, 2, s);
+    else backward_rebuilt_avx2(rows, grad, n, T, latent, w, k, keep, 0, s);
 }
 
 /// φ(h_t) (and erf's φ') stored: t outer, so each step's stored values are read as one
@@ -158,22 +198,26 @@ static double activate1(double h, int kind, double s, double *slope) {
     return f;
 }
 
-void gf_rank1_forward(const double *rows, size_t n, double c0, double c1, int kind, double s,
-                      double *phi, double *slope, int gram, double *sums) {
+void gf_rank1_forward(const double *rows, size_t n, size_t G, const double *c, int kind, double s,
+                      double *phi, double *slope, size_t stride, int gram, double *sums, double *lanes) {
 #if defined(__x86_64__)
-    if (has_avx2_fma()) { forward_avx2(rows, n, c0, c1, kind, s, phi, slope, gram, sums); return; }
+    if (has_avx2_fma()) { forward_dispatch_avx2(rows, n, G, c, kind, s, phi, slope, stride, gram, sums, lanes); return; }
 #endif
-    double sv[4] = {0}, sz[4] = {0}, guv[4] = {0}, guz[4] = {0};
-    for (size_t i = 0; i < n; i++) {
-        const double *r = rows + 4 * i;
-        double d, h = r[0] * c0 + r[1] * c1, f = activate1(h, kind, s, &d);
-        if (phi) phi[i] = f;
-        if (slope) slope[i] = d;
-        sv[i % 4] += r[2] * f; sz[i % 4] += r[3] * f;
-        if (gram) { double us = r[1] * d; guv[i % 4] += r[2] * us; guz[i % 4] += r[3] * us; }
+    for (size_t b = 0; b < G; b++) {
+        double sv[4] = {0}, sz[4] = {0}, guv[4] = {0}, guz[4] = {0};
+        double *fb = phi ? phi + b * stride : 0, *db = slope ? slope + b * stride : 0;
+        for (size_t i = 0; i < n; i++) {
+            const double *r = rows + 4 * i;
+            double d, h = r[0] * c[2 * b] + r[1] * c[2 * b + 1], f = activate1(h, kind, s, &d);
+            if (fb) fb[i] = f;
+            if (db) db[i] = d;
+            sv[i % 4] += r[2] * f; sz[i % 4] += r[3] * f;
+            if (gram) { double us = r[1] * d; guv[i % 4] += r[2] * us; guz[i % 4] += r[3] * us; }
+        }
+        double *out = sums + 4 * b;
+        out[0] = (sv[0] + sv[1]) + (sv[2] + sv[3]); out[1] = (sz[0] + sz[1]) + (sz[2] + sz[3]);
+        if (gram) { out[2] = (guv[0] + guv[1]) + (guv[2] + guv[3]); out[3] = (guz[0] + guz[1]) + (guz[2] + guz[3]); }
     }
-    sums[0] = (sv[0] + sv[1]) + (sv[2] + sv[3]); sums[1] = (sz[0] + sz[1]) + (sz[2] + sz[3]);
-    if (gram) { sums[2] = (guv[0] + guv[1]) + (guv[2] + guv[3]); sums[3] = (guz[0] + guz[1]) + (guz[2] + guz[3]); }
 }
 
 void gf_rank1_backward(const double *rows, double *grad, size_t n, size_t T, const double *latent,
@@ -182,7 +226,7 @@ void gf_rank1_backward(const double *rows, double *grad, size_t n, size_t T, con
 #if defined(__x86_64__)
     if (has_avx2_fma()) {
         if (phi) backward_stored_avx2(rows, grad, n, T, k, w, keep, kind, phi, slope, stride);
-        else backward_rebuilt_avx2(rows, grad, n, T, latent, w, k, keep, kind, s);
+        else backward_rebuilt_dispatch_avx2(rows, grad, n, T, latent, w, k, keep, kind, s);
         return;
     }
 #endif

@@ -53,7 +53,7 @@ final class TrialPass {
     private let phi: UnsafeMutablePointer<Double>      // G×blockSize
     private let slope: UnsafeMutablePointer<Double>    // G×blockSize
     private let small: UnsafeMutablePointer<Double>    // per trial: c (K+R), sums (R+O); b_t, b_{t−1} (2R)
-    private let blockSums: UnsafeMutablePointer<Double>  // 4: one block's sums from the rank-1 kernel
+    private let blockSums: UnsafeMutablePointer<Double>  // G×4 + G×16: one block's sums from the rank-1 kernel, its lanes
     /// The rank-1 kernels' φ (`RankOnePass.h`): 0 linear, 1 tanh, 2 erf; nil where the
     /// shape is not K = R = O = 1 or φ is relu (the general loops below).
     private let kernel: Int32?
@@ -81,7 +81,7 @@ final class TrialPass {
         stateSlopes = self.storesStates && Self.storesSlopes(spec.nonlinearity) ? buffer((T + 1) * N * G) : nil
         h = buffer(Self.blockSize * G); phi = buffer(Self.blockSize * G); slope = buffer(Self.blockSize * G)
         small = buffer(G * ((K + R) + (R + O)) + 2 * R)
-        blockSums = buffer(4)
+        blockSums = buffer(G * 20)
         let f = spec.nonlinearity
         kernel = K == 1 && R == 1 && O == 1 && f != .relu ? (f == .linear ? 0 : f == .tanh ? 1 : 2) : nil
     }
@@ -137,20 +137,24 @@ final class TrialPass {
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
-                for b in 0..<G {
-                    if let kernel {
-                        // Rank 1: h, φ, a_t, y_t (and φ', Γ_t) of the block in one fused pass.
-                        let c = current + b * width, out = sums + b * RO, at = (t * G + b) * N + first
-                        gf_rank1_forward(p + first * D, n, c[0], c[1], kernel, Nonlinearity.erfScale,
-                                         states.map { $0 + at }, gramNow ? stateSlopes.map { $0 + at } : nil,
-                                         gramNow ? 1 : 0, blockSums)
-                        out[0] += blockSums[0]; out[1] += blockSums[1]
+                if let kernel {
+                    // Rank 1: h, φ, a_t, y_t (and φ', Γ_t) of the block for all G trials in one fused pass.
+                    let at = t * G * N + first
+                    gf_rank1_forward(p + first * D, n, G, current, kernel, Nonlinearity.erfScale,
+                                     states.map { $0 + at }, gramNow ? stateSlopes.map { $0 + at } : nil, N,
+                                     gramNow ? 1 : 0, blockSums, blockSums + 4 * G)
+                    for b in 0..<G {
+                        let out = sums + b * RO, s = blockSums + 4 * b
+                        out[0] += s[0]; out[1] += s[1]
                         if gramNow {
                             let gb = gram + (b * T + t - 1) * GW
-                            gb[0] += blockSums[2]; gb[1] += blockSums[3]
+                            gb[0] += s[2]; gb[1] += s[3]
                         }
-                        continue
                     }
+                    first += n
+                    continue
+                }
+                for b in 0..<G {
                     let hb = h + b * Self.blockSize
                     rebuild(p, current + b * width, first: first, count: n, into: hb)
                     let v: UnsafeMutablePointer<Double>

@@ -8,14 +8,14 @@
 #define GRAMFLOW_RANK_ONE_PASS_H
 #include <stddef.h>
 
-/// One step of the forward pass of one trial over n neurons: h_i = m_i c0 + u_i c1,
-/// φ_i = φ(h_i) (into phi if given), φ'_i (into slope if given, erf only), and
-///   sums[0] = Σ v_i φ_i, sums[1] = Σ z_i φ_i,
-///   and if gram: sums[2] = Σ u_i v_i φ'_i, sums[3] = Σ u_i z_i φ'_i,
+/// One step of the forward pass of G trials over n neurons: for trial b with c_b = c[2b..2b+1],
+/// h_i = m_i c_b0 + u_i c_b1, φ_i = φ(h_i) (into phi[b·stride + i] if phi is given), φ'_i
+/// (into slope[b·stride + i] if given, erf only), and into sums[4b..4b+3]
+///   (Σ v_i φ_i, Σ z_i φ_i), and if gram: (Σ u_i v_i φ'_i, Σ u_i z_i φ'_i),
 /// each summed in four lanes (neuron i in lane i mod 4) added as (s0 + s1) + (s2 + s3).
-/// sums[0..1] do not depend on `gram`, phi or slope.
-void gf_rank1_forward(const double *rows, size_t n, double c0, double c1, int kind, double s,
-                      double *phi, double *slope, int gram, double *sums);
+/// The first two sums do not depend on `gram`, phi or slope. lanes: G×16 doubles of workspace.
+void gf_rank1_forward(const double *rows, size_t n, size_t G, const double *c, int kind, double s,
+                      double *phi, double *slope, size_t stride, int gram, double *sums, double *lanes);
 
 /// The backward pass of one trial over n neurons, t = T..1, each neuron's δ and gradient
 /// row in registers across the steps:
