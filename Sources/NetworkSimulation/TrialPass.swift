@@ -58,6 +58,11 @@ final class TrialPass {
     /// shape is not K = R = O = 1 or φ is relu (the general loops below).
     private let kernel: Int32?
 
+    /// Whether `spec` runs the rank-1 kernels of `RankOnePass.h` (K = R = O = 1, φ not relu).
+    static func hasRankOneKernel(_ spec: ModelSpec) -> Bool {
+        spec.inputs == 1 && spec.rank == 1 && spec.outputs == 1 && spec.nonlinearity != .relu
+    }
+
     /// Whether φ'(h_t) is stored beside φ(h_t) (erf's φ' costs an exponential; tanh' = 1 − φ²).
     static func storesSlopes(_ f: Nonlinearity) -> Bool { f == .erf }
 
@@ -83,7 +88,7 @@ final class TrialPass {
         small = buffer(G * ((K + R) + (R + O)) + 2 * R)
         blockSums = buffer(G * 20)
         let f = spec.nonlinearity
-        kernel = K == 1 && R == 1 && O == 1 && f != .relu ? (f == .linear ? 0 : f == .tanh ? 1 : 2) : nil
+        kernel = Self.hasRankOneKernel(spec) ? (f == .linear ? 0 : f == .tanh ? 1 : 2) : nil
     }
 
     deinit {

@@ -19,16 +19,23 @@ struct ConstantGainRankOne {
     /// κ_t, ξ_t and e_t of one trial, t = 1..T.
     private var work: [Double] = []
 
-    /// The path for `spec` if it applies (K = R = O = 1 and a constant gain), else nil.
+    /// Whether `spec` takes this path: K = R = O = 1 and a gain that does not depend on Δ.
+    static func applies(to spec: ModelSpec) -> Bool {
+        spec.rank == 1 && spec.inputs == 1 && spec.outputs == 1 && !spec.nonlinearity.gainDependsOnVariance
+    }
+
+    /// The path for `spec` if it applies, else nil.
     init?(spec: ModelSpec, gain: GaussianGain) {
-        guard spec.rank == 1 && spec.inputs == 1 && spec.outputs == 1 && !spec.nonlinearity.gainDependsOnVariance
-        else { return nil }
+        guard Self.applies(to: spec) else { return nil }
         self.gain = gain(0).value
         let layout = spec.layout
         u = layout.u(0); m = layout.m(0); v = layout.v(0); z = layout.z(0)
     }
 
-    mutating func evaluate(_ S: Matrix, batch: TaskBatch, spec: ModelSpec, withGradient: Bool) -> (loss: Double, dLdS: Matrix?) {
+    /// L(S), ∂L/∂S if asked (S's entries independent, as `ReducedOverlapLoss`), and each output
+    /// y_{b,t} handed to `output` (b, t, 0, y) if given.
+    mutating func evaluate(_ S: Matrix, batch: TaskBatch, spec: ModelSpec, withGradient: Bool,
+                           output: ((Int, Int, Int, Double) -> Void)?) -> (loss: Double, dLdS: Matrix?) {
         let T = batch.steps, B = batch.trials, alpha = spec.alpha, keep = 1 - alpha, F = gain
         let a0 = S[v, u], a1 = S[v, m], c0 = S[z, u], c1 = S[z, m]
         let lambda = keep + alpha * F * a0, coupling = alpha * F * a1, scaledC = F * c0
@@ -48,6 +55,7 @@ struct ConstantGainRankOne {
                     xi = keep * xi + alpha * x[t]
                     kappa = next
                     let r = 0 + c0 * kappa + c1 * xi  // C c_t, as the general path sums it
+                    output?(b, t + 1, 0, F * r)
                     let term = objective.term(output: F * r, target: target[t], mask: mask[t])
                     total += term.loss
                     kappas[t] = kappa; xis[t] = xi; errors[t] = term.error
@@ -67,4 +75,10 @@ struct ConstantGainRankOne {
         dLdS[v, u] = dA0; dLdS[v, m] = dA1; dLdS[z, u] = dC0; dLdS[z, m] = dC1
         return (total, dLdS)
     }
+}
+
+extension ReducedOverlapLoss {
+    /// Whether the loss of `spec` keeps a latent trajectory of B·(T+1) steps (for memory
+    /// estimates): not when it takes the closed constant-gain recurrences, which keep 3·T numbers.
+    public static func keepsTrajectory(_ spec: ModelSpec) -> Bool { !ConstantGainRankOne.applies(to: spec) }
 }

@@ -89,7 +89,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
     private func evaluate(_ S: Matrix, withGradient: Bool,
                           output: ((Int, Int, Int, Double) -> Void)? = nil) -> (loss: Double, dLdS: Matrix?) {
         let batch = self.batch
-        if output == nil, constantGain != nil { return constantGain!.evaluate(S, batch: batch, spec: spec, withGradient: withGradient) }
+        if constantGain != nil { return constantGain!.evaluate(S, batch: batch, spec: spec, withGradient: withGradient, output: output) }
         let R = spec.rank, K = spec.inputs, O = spec.outputs, T = batch.steps
         let P = R + K, alpha = spec.alpha, keep = 1 - alpha, varyingGain = self.varyingGain
         let basis = layout.basisIndices
