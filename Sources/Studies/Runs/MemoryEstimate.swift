@@ -86,13 +86,14 @@ public struct MemoryEstimate: Sendable {
     /// c·N·D, plus BPTT over T steps (`passes` of them).
     mutating func addNetwork(neurons N: Int, model: ModelSpec, steps T: Int, trials B: Int, copies: Int, passes: Int = 1,
                              neuronsOption: ParameterKey = .neurons) {
-        // Per trial and step: c_t, a_t, e_t, Γ_t, k_t and α w_t (`TrialPass`).
+        // Per trial and step: c_t, a_t, e_t, k_t and α w_t (`TrialPass`), and Γ_t (R×(R+O)).
         let K = model.inputs, R = model.rank, O = model.outputs
-        let D = model.layout.dimension, width = 2 * K + 4 * R + 2 * O + R * (R + O)
+        let D = model.layout.dimension, width = 2 * K + 4 * R + 2 * O
         add("network vectors", Self.doubles(copies, N, D), [neuronsOption, .rank])
         // BPTT in latent coordinates: the second half's gradient and the latent states c_t of every trial.
         add("backpropagation through time", Self.doubles(passes, 2, N, D).map { Self.plus($0, Self.doubles(passes, B, Self.plus(T, 1), width) ?? .max) },
             [neuronsOption, .steps])
+        add("BPTT's Γ_t = Uᵀ diag φ' [V Z]", Self.doubles(passes, B, T, R, Self.plus(R, O)), [.rank])
         if Backpropagation.mayStoreStates(model) {
             // φ(h_t) (and erf's φ') of every trial is stored while it fits in `Backpropagation.storedStateBudget`, rebuilt otherwise.
             let budget = passes * Backpropagation.storedStateBudget
