@@ -46,7 +46,7 @@ let package = Package(
                 exclude: ["README.md"]),
         .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics", "NumPyFiles"], exclude: ["README.md"]),
         .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
-        .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
+        .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics", "CVectorMath"], exclude: ["README.md"]),
         .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
                 dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "NumPyFiles",

@@ -23,11 +23,12 @@ import GramFlowNumerics
 public final class Backpropagation {
     /// Whether φ(h_t) is kept from the forward pass or rebuilt from the latent c_t.
     public enum StateStorage: Sendable {
-        /// Store for tanh and erf when (T+1)·N·G·8 bytes per thread (G trials per half) fit
-        /// `storedStateBudget`; rebuild otherwise (and always for linear and relu, whose φ
-        /// costs less than reading it back). Measured (flip-flop, B = 10, T = 800, N = 6000,
-        /// one thread, two runs): tanh 0.30 s stored against 0.35 s rebuilt; erf 0.46 s
-        /// stored against 0.51–0.57 s rebuilt (erf' still needs h, rebuilt from c_t).
+        /// Rebuild for K = R = O = 1 (the rank-1 kernels, whose rebuilt pass keeps δ and the
+        /// gradient in registers: flip-flop, B = 10, T = 800, N = 6000, one thread, CPU time
+        /// of the whole process, 3 paired runs: tanh 0.69×, erf 0.90× of storing, in 25 MiB
+        /// instead of 208 and 391), and for linear and relu φ (cheaper than reading φ back).
+        /// Otherwise store for tanh and erf when (T+1)·N·G·8 bytes per thread (G trials per
+        /// half; twice that for erf, whose φ' is kept too) fit `storedStateBudget`.
         case automatic
         case stored, recomputed
     }
@@ -59,9 +60,16 @@ public final class Backpropagation {
         case .stored: return true
         case .recomputed: return false
         case .automatic:
-            return (spec.nonlinearity == .tanh || spec.nonlinearity == .erf)
-                && lanes * group * (steps + 1) * neurons * MemoryLayout<Double>.size <= Self.storedStateBudget
+            return Self.mayStoreStates(spec)
+                && (TrialPass.storesSlopes(spec.nonlinearity) ? 2 : 1) * lanes * group * (steps + 1) * neurons
+                    * MemoryLayout<Double>.size <= Self.storedStateBudget
         }
+    }
+
+    /// Whether `.automatic` may store φ(h_t) for `spec` (tanh or erf outside the rank-1 kernels),
+    /// for memory estimates.
+    public static func mayStoreStates(_ spec: ModelSpec) -> Bool {
+        (spec.nonlinearity == .tanh || spec.nonlinearity == .erf) && !TrialPass.hasRankOneKernel(spec)
     }
 
     /// The per-thread workspaces, each for a group of up to `group` trials, built on first use.

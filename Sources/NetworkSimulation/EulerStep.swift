@@ -1,8 +1,9 @@
 import GramFlowCore
 import GramFlowNumerics
 
-/// One Euler step of the network (docs/theory.md §1) on raw buffers, the single place the
-/// forward equation is written for BPTT and for the KPFlow state trajectory:
+/// One Euler step of the network (docs/theory.md §1) on raw buffers, for the KPFlow state
+/// trajectory and the outputs (training's BPTT runs the same step in latent coordinates,
+/// `TrialPass`):
 ///
 ///     a_t = Vᵀφ(h_t)/N,    h_{t+1} = (1−α) h_t + α [M U] w_t,   w_t = (x_t, a_t).
 ///

@@ -1,3 +1,4 @@
+internal import CVectorMath
 import GramFlowCore
 import GramFlowNumerics
 
@@ -17,17 +18,22 @@ import GramFlowNumerics
 ///
 /// Backward, δ_t = ∂L/∂h_t, b_t = Uᵀδ_{t+1} (b_T = 0, δ_{T+1} = 0), for t = T..1:
 ///
-///     δ_t = φ'(h_t) ⊙ (Z e_t/N + α V b_t/N) + (1−α) δ_{t+1}        (ψ = φ)
-///     ∂[M U] += α δ_t w_{t−1}ᵀ,  ∂V += (α/N) φ(h_t) b_tᵀ,  ∂Z += (1/N) ψ(h_t) e_tᵀ,
+///     δ_t = φ'(h_t) ⊙ [V Z] k_t + (1−α) δ_{t+1},   k_t = (α b_t/N, e_t/N)      (ψ = φ)
+///     ∂[M U] += α δ_t w_{t−1}ᵀ,  ∂[V Z] += φ(h_t) k_tᵀ,
 ///
-/// then ∂V += (α/N) φ(h_0) b_0ᵀ. Each time step is one pass over the neurons for all G
-/// trials of the group, in blocks of `blockSize` neurons: the block's rows of P and of the
-/// gradient come from memory once per step and serve the G trials from L1 (at N = 10^6 the
-/// epoch is bound by that traffic). Within a block, trial by trial: rebuild h, φ and φ'
-/// (vectorised), then one loop for δ and the reduction Uᵀδ_t and one for the gradient rows.
-/// Per-trial arrays (δ, stored φ, the block's h, φ, φ') are laid out trial-major, so each
-/// of these loops is the simple single-trial loop. Working memory O(N·G + G·T·(K+R+O)),
-/// plus (T+1)·N·G with stored states.
+/// then ∂V += (α/N) φ(h_0) b_0ᵀ. The only coupling between neurons is b_t, and it obeys a
+/// recurrence of its own: b_{t−1} = Uᵀδ_t = Γ_t k_t + (1−α) b_t with the R×(R+O) matrix
+/// Γ_t = Uᵀ diag φ'(h_t) [V Z], which the forward pass sums alongside a_t and y_t (for
+/// linear φ, Γ = Uᵀ[V Z] for every t). So the backward pass first runs that recurrence
+/// (O(T·R·(R+O)) per trial) and then visits each block of `blockSize` neurons once: for
+/// each trial, t = T..1, with the block's rows of P, of the gradient and its δ in L1.
+/// P and the gradient cross the memory bus once per epoch in the backward pass, not once
+/// per step (at N = 10^6 that was ≈ 330 GB an epoch). The forward pass still needs a_t
+/// from all neurons before step t + 1: one pass over the neurons per step for all G trials
+/// of the group, the block's rows of P serving the G trials from L1.
+/// Per-trial arrays (stored φ, the block's h, φ, φ') are laid out trial-major, so each
+/// loop is the simple single-trial loop. Working memory O(N·G + G·T·(K+R+O)·(R+O)),
+/// plus (T+1)·N·G with stored states (twice that for erf, whose φ' is stored too).
 final class TrialPass {
     let spec: ModelSpec
     let neurons: Int, steps: Int, group: Int
@@ -37,13 +43,28 @@ final class TrialPass {
     private let latent: UnsafeMutablePointer<Double>   // G×(T+1)×(K+R): c_{g,t}
     private let drive: UnsafeMutablePointer<Double>    // G×T×R: a_{g,0..T−1}
     private let errors: UnsafeMutablePointer<Double>   // G×T×O: e_{g,1..T}
-    private var delta: UnsafeMutablePointer<Double>    // G×N: δ_t
-    private var deltaNext: UnsafeMutablePointer<Double>  // G×N: δ_{t+1}
+    private let gram: UnsafeMutablePointer<Double>     // G×T×R×(R+O): Γ_{g,1..T} (linear: Γ once)
+    private let coefficients: UnsafeMutablePointer<Double>  // G×T×(R+O): k_{g,1..T}
+    private let scaledInputs: UnsafeMutablePointer<Double>  // G×T×(K+R): α w_{g,0..T−1}
+    private let delta: UnsafeMutablePointer<Double>    // blockSize: δ_t of one trial on one block
     private let states: UnsafeMutablePointer<Double>?  // (T+1)×G×N: φ(h_t), when stored
+    private let stateSlopes: UnsafeMutablePointer<Double>?  // (T+1)×G×N: φ'(h_t), when stored and φ = erf
     private let h: UnsafeMutablePointer<Double>        // G×blockSize
     private let phi: UnsafeMutablePointer<Double>      // G×blockSize
     private let slope: UnsafeMutablePointer<Double>    // G×blockSize
-    private let small: UnsafeMutablePointer<Double>    // per trial: c or α w (K+R), coefficients (R+O), sums (R+O)
+    private let small: UnsafeMutablePointer<Double>    // per trial: c (K+R), sums (R+O); b_t, b_{t−1} (2R)
+    private let blockSums: UnsafeMutablePointer<Double>  // G×4 + G×16: one block's sums from the rank-1 kernel, its lanes
+    /// The rank-1 kernels' φ (`RankOnePass.h`): 0 linear, 1 tanh, 2 erf; nil where the
+    /// shape is not K = R = O = 1 or φ is relu (the general loops below).
+    private let kernel: Int32?
+
+    /// Whether `spec` runs the rank-1 kernels of `RankOnePass.h` (K = R = O = 1, φ not relu).
+    static func hasRankOneKernel(_ spec: ModelSpec) -> Bool {
+        spec.inputs == 1 && spec.rank == 1 && spec.outputs == 1 && spec.nonlinearity != .relu
+    }
+
+    /// Whether φ'(h_t) is stored beside φ(h_t) (erf's φ' costs an exponential; tanh' = 1 − φ²).
+    static func storesSlopes(_ f: Nonlinearity) -> Bool { f == .erf }
 
     init(spec: ModelSpec, neurons: Int, steps: Int, group: Int, storesStates: Bool) {
         self.spec = spec; self.neurons = neurons; self.steps = steps; self.group = group
@@ -57,22 +78,28 @@ final class TrialPass {
         latent = buffer(G * (T + 1) * (K + R))
         drive = buffer(G * T * R)
         errors = buffer(G * T * O)
-        delta = buffer(N * G)
-        deltaNext = buffer(N * G)
+        gram = buffer(G * T * R * (R + O))
+        coefficients = buffer(G * T * (R + O))
+        scaledInputs = buffer(G * T * (K + R))
+        delta = buffer(Self.blockSize)
         states = self.storesStates ? buffer((T + 1) * N * G) : nil
+        stateSlopes = self.storesStates && Self.storesSlopes(spec.nonlinearity) ? buffer((T + 1) * N * G) : nil
         h = buffer(Self.blockSize * G); phi = buffer(Self.blockSize * G); slope = buffer(Self.blockSize * G)
-        small = buffer(G * ((K + R) + 2 * (R + O)))
+        small = buffer(G * ((K + R) + (R + O)) + 2 * R)
+        blockSums = buffer(G * 20)
+        let f = spec.nonlinearity
+        kernel = Self.hasRankOneKernel(spec) ? (f == .linear ? 0 : f == .tanh ? 1 : 2) : nil
     }
 
     deinit {
-        for p in [latent, drive, errors, delta, deltaNext, h, phi, slope, small] { p.deallocate() }
-        states?.deallocate()
+        for p in [latent, drive, errors, gram, coefficients, scaledInputs, delta, h, phi, slope, small, blockSums] { p.deallocate() }
+        states?.deallocate(); stateSlopes?.deallocate()
     }
 
     /// L of trials `trials` (at most `group` of them) and, if `g` is given, their ∂L/∂P added into g (N×D).
     func run(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>, gradient g: UnsafeMutablePointer<Double>?) -> Double {
         precondition(trials.count <= group)
-        let loss = forward(p, batch: batch, trials: trials)
+        let loss = forward(p, batch: batch, trials: trials, gram: g != nil)
         if let g { backward(p, batch: batch, trials: trials, gradient: g) }
         return loss
     }
@@ -95,44 +122,84 @@ final class TrialPass {
         }
     }
 
-    /// Runs the trials forward together: fills c, a, e (and φ(h_t) if stored); returns their loss terms.
-    private func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>) -> Double {
+    /// Runs the trials forward together: fills c, a, e (φ(h_t) if stored, and Γ_t if
+    /// `wantsGram`); returns their loss terms.
+    private func forward(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>, gram wantsGram: Bool) -> Double {
         let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = trials.count
         let D = spec.layout.dimension, width = K + R, alpha = spec.alpha, f = spec.nonlinearity
-        let invN = 1 / Double(N), linear = f.isLinear, RO = R + O
+        let invN = 1 / Double(N), linear = f.isLinear, RO = R + O, GW = R * RO
         let objective = MaskedSquaredError(dt: spec.dt, batch: batch)
         let current = small, sums = small + G * width  // c_t of each trial (G×W), then Σ_i (V, Z)_i φ_i (G×(R+O))
         for j in 0..<(G * width) { current[j] = 0 }
+        if wantsGram && linear { linearGram(p) }
         var loss = 0.0
         for t in 0...T {
             for b in 0..<G { (latent + (b * (T + 1) + t) * width).update(from: current + b * width, count: width) }
             for j in 0..<(G * RO) { sums[j] = 0 }
+            // Γ_t is needed for t = 1..T (b_{t−1} = Γ_t k_t + (1−α) b_t).
+            let gramNow = wantsGram && !linear && t >= 1
+            if gramNow { for b in 0..<G { for j in 0..<GW { gram[(b * T + t - 1) * GW + j] = 0 } } }
             var first = 0
             while first < N {
                 let n = min(Self.blockSize, N - first)
-                for b in 0..<G {
-                    if linear && width == 2 && RO == 2 {
-                        // ψ = h: rebuild h and reduce Vᵀh, Zᵀh in one loop over the rows.
-                        let c = current + b * width, out = sums + b * RO
-                        let (sv, sz) = rebuildAndProject(p + first * D, stride: D, c[0], c[1], count: n)
-                        out[0] += sv; out[1] += sz
-                        continue
+                if let kernel {
+                    // Rank 1: h, φ, a_t, y_t (and φ', Γ_t) of the block for all G trials in one fused pass.
+                    let at = t * G * N + first
+                    gf_rank1_forward(p + first * D, n, G, current, kernel, Nonlinearity.erfScale,
+                                     states.map { $0 + at }, gramNow ? stateSlopes.map { $0 + at } : nil, N,
+                                     gramNow ? 1 : 0, blockSums, blockSums + 4 * G)
+                    for b in 0..<G {
+                        let out = sums + b * RO, s = blockSums + 4 * b
+                        out[0] += s[0]; out[1] += s[1]
+                        if gramNow {
+                            let gb = gram + (b * T + t - 1) * GW
+                            gb[0] += s[2]; gb[1] += s[3]
+                        }
                     }
+                    first += n
+                    continue
+                }
+                for b in 0..<G {
                     let hb = h + b * Self.blockSize
                     rebuild(p, current + b * width, first: first, count: n, into: hb)
                     let v: UnsafeMutablePointer<Double>
+                    var sl = slope + b * Self.blockSize
                     if linear { v = hb } else {
-                        v = states.map { $0 + (t * G + b) * N + first } ?? phi + b * Self.blockSize
-                        f.values(hb, into: v, count: n)
+                        let at = (t * G + b) * N + first
+                        v = states.map { $0 + at } ?? phi + b * Self.blockSize
+                        if gramNow {
+                            if let stateSlopes { sl = stateSlopes + at }
+                            f.valuesAndSlopes(hb, into: v, slopes: sl, count: n)
+                        } else {
+                            f.values(hb, into: v, count: n)
+                        }
                     }
-                    var row = p + first * D + width
                     let out = sums + b * RO
-                    if RO == 2 {
+                    if RO == 2 && R == 1 && gramNow {
+                        // a_t, y_t and Γ_t = (Σ u v φ', Σ u z φ') in one loop over the rows.
+                        let s = projectWithGram(p + first * D, stride: D, v, sl, count: n)
+                        out[0] += s.0; out[1] += s.1
+                        let gb = gram + (b * T + t - 1) * GW
+                        gb[0] += s.2; gb[1] += s.3
+                    } else if RO == 2 {
+                        let row = p + first * D + width
                         out[0] += columnDot(row, stride: D, v, count: n)
                         out[1] += columnDot(row + 1, stride: D, v, count: n)
                     } else {
+                        var row = p + first * D + width
                         for i in 0..<n {
                             for j in 0..<RO { out[j] += row[j] * v[i] }
+                            row += D
+                        }
+                    }
+                    if gramNow && !(RO == 2 && R == 1) {
+                        let gb = gram + (b * T + t - 1) * GW
+                        var row = p + first * D
+                        for i in 0..<n {
+                            for r in 0..<R {
+                                let us = row[K + r] * sl[i]
+                                for j in 0..<RO { gb[r * RO + j] += us * row[width + j] }
+                            }
                             row += D
                         }
                     }
@@ -162,90 +229,129 @@ final class TrialPass {
         return loss
     }
 
+    /// Γ = Uᵀ[V Z] (R×(R+O)) into `gram`'s first entries: linear φ' = 1 at every step.
+    private func linearGram(_ p: UnsafePointer<Double>) {
+        let K = spec.inputs, R = spec.rank, RO = R + spec.outputs, D = spec.layout.dimension, width = K + R
+        for r in 0..<R { for j in 0..<RO {
+            gram[r * RO + j] = columnProductSum(p + K + r, p + width + j, stride: D, count: neurons)
+        } }
+    }
+
     /// Backpropagates the trials just run forward and adds their ∂L/∂P into `g` (N×D).
     private func backward(_ p: UnsafePointer<Double>, batch: TaskBatch, trials: Range<Int>, gradient g: UnsafeMutablePointer<Double>) {
         let N = neurons, T = steps, K = spec.inputs, R = spec.rank, O = spec.outputs, G = trials.count
         let D = spec.layout.dimension, width = K + R, alpha = spec.alpha, f = spec.nonlinearity
-        let invN = 1 / Double(N), linear = f.isLinear, keep = 1 - alpha, RO = R + O
-        // Per trial: α w_{t−1} (W), the coefficients (α b_t/N, e_t/N) (R+O), Σ_i U_i δ_i (R, then b_{t−1}).
-        let scaledW = small, coefficients = small + G * width, sums = coefficients + G * RO
-        let c = UnsafeMutablePointer<Double>.allocate(capacity: G * width)
-        defer { c.deallocate() }
-        let fast = R == 1 && O == 1 && width == 2
-        for i in 0..<(N * G) { deltaNext[i] = 0 }
-        for j in 0..<(G * R) { sums[j] = 0 }  // b_T = 0
-        for t in stride(from: T, through: 1, by: -1) {
-            for (b, trial) in trials.enumerated() {
-                c.advanced(by: b * width).update(from: latent + (b * (T + 1) + t) * width, count: width)
-                for r in 0..<R { coefficients[b * RO + r] = alpha * sums[b * R + r] * invN }
-                for o in 0..<O { coefficients[b * RO + R + o] = errors[(b * T + t - 1) * O + o] * invN }
-                for k in 0..<K { scaledW[b * width + k] = alpha * batch.x[batch.inputIndex(trial, t - 1, k)] }
-                for r in 0..<R { scaledW[b * width + K + r] = alpha * drive[(b * T + t - 1) * R + r] }
+        let invN = 1 / Double(N), linear = f.isLinear, keep = 1 - alpha, RO = R + O, GW = R * RO
+        // b_t of every trial by its own recurrence, from b_T = 0: k_t = (α b_t/N, e_t/N),
+        // b_{t−1} = Γ_t k_t + (1−α) b_t; and α w_{t−1} for the gradient of [M U].
+        let bNow = small + G * (width + RO), bNext = bNow + R
+        let initialDrive = small  // G×R: b_0 of each trial (the forward pass's c is no longer needed)
+        for (b, trial) in trials.enumerated() {
+            for r in 0..<R { bNow[r] = 0 }
+            for t in stride(from: T, through: 1, by: -1) {
+                let k = coefficients + (b * T + t - 1) * RO
+                for r in 0..<R { k[r] = alpha * bNow[r] * invN }
+                for o in 0..<O { k[R + o] = errors[(b * T + t - 1) * O + o] * invN }
+                let gamma = linear ? gram : gram + (b * T + t - 1) * GW
+                for r in 0..<R {
+                    var s = 0.0
+                    for j in 0..<RO { s += gamma[r * RO + j] * k[j] }
+                    bNext[r] = s + keep * bNow[r]
+                }
+                for r in 0..<R { bNow[r] = bNext[r] }
+                let w = scaledInputs + (b * T + t - 1) * width
+                for k in 0..<K { w[k] = alpha * batch.x[batch.inputIndex(trial, t - 1, k)] }
+                for r in 0..<R { w[K + r] = alpha * drive[(b * T + t - 1) * R + r] }
             }
-            for j in 0..<(G * R) { sums[j] = 0 }
-            var first = 0
-            while first < N {
-                let n = min(Self.blockSize, N - first)
-                for b in 0..<G {
-                    let hb = h + b * Self.blockSize, pb = phi + b * Self.blockSize, sl = slope + b * Self.blockSize
+            for r in 0..<R { initialDrive[b * R + r] = bNow[r] }
+        }
+        let fast = R == 1 && O == 1 && width == 2
+        var first = 0
+        while first < N {
+            let n = min(Self.blockSize, N - first)
+            let hb = h, pb = phi, sl = slope
+            for b in 0..<G {
+                if let kernel {
+                    // Rank 1: t = T..1 for each neuron with its δ and gradient row in registers.
+                    let at = b * N + first
+                    gf_rank1_backward(p + first * D, g + first * D, n, T, latent + b * (T + 1) * width,
+                                      scaledInputs + b * T * width, coefficients + b * T * RO, keep, kernel,
+                                      Nonlinearity.erfScale, states.map { UnsafePointer($0 + at) },
+                                      stateSlopes.map { UnsafePointer($0 + at) }, G * N)
+                    continue
+                }
+                for i in 0..<n { delta[i] = 0 }  // δ_{T+1} = 0
+                for t in stride(from: T, through: 1, by: -1) {
+                    let c = latent + (b * (T + 1) + t) * width
+                    let w = scaledInputs + (b * T + t - 1) * width, k = coefficients + (b * T + t - 1) * RO
+                    if fast && linear {
+                        // ψ = h: h rebuilt in the loop; δ and the gradient rows as one 4-wide update each.
+                        let c0 = c[0], c1 = c[1], cv = k[0], cz = k[1]
+                        let weights = SIMD4(w[0], w[1], cv, cz)
+                        let row = p + first * D
+                        let rows = UnsafeMutableRawPointer(g + first * D)
+                        for i in 0..<n {
+                            let r = row + i * D
+                            let hi = r[0] * c0 + r[1] * c1
+                            let d = (r[2] * cv + r[3] * cz) + keep * delta[i]
+                            delta[i] = d
+                            let at = rows + i * 4 * MemoryLayout<Double>.stride
+                            at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + SIMD4(d, d, hi, hi) * weights,
+                                          as: SIMD4<Double>.self)
+                        }
+                        continue
+                    }
                     let values: UnsafePointer<Double>
+                    var slopes: UnsafePointer<Double> = UnsafePointer(sl)
                     if linear {
-                        rebuild(p, c + b * width, first: first, count: n, into: hb)
+                        rebuild(p, c, first: first, count: n, into: hb)
                         values = UnsafePointer(hb)
                     } else if let states {
-                        let stored = states + (t * G + b) * N + first
-                        if f != .tanh { rebuild(p, c + b * width, first: first, count: n, into: hb) }  // tanh' = 1 − φ²
-                        f.slopes(hb, values: stored, into: sl, count: n)
-                        values = UnsafePointer(stored)
+                        let at = (t * G + b) * N + first
+                        if let stateSlopes { slopes = UnsafePointer(stateSlopes + at) } else {
+                            if f != .tanh { rebuild(p, c, first: first, count: n, into: hb) }  // tanh' = 1 − φ² reads no h
+                            f.slopes(hb, values: states + at, into: sl, count: n)
+                        }
+                        values = UnsafePointer(states + at)
                     } else {
-                        rebuild(p, c + b * width, first: first, count: n, into: hb)
+                        rebuild(p, c, first: first, count: n, into: hb)
                         f.valuesAndSlopes(hb, into: pb, slopes: sl, count: n)
                         values = UnsafePointer(pb)
                     }
-                    let next = deltaNext + b * N + first, now = delta + b * N + first
-                    let w = scaledW + b * width, coefficient = coefficients + b * RO, sum = sums + b * R
                     if fast {
-                        // Simple loops over the block (in L1) rather than one: δ, then Uᵀδ, then the
-                        // gradient rows as one 4-wide update each (D = 4), so no store into the
-                        // gradient forces the next neuron's loads to wait.
-                        let cv = coefficient[0], cz = coefficient[1]
-                        var row = p + first * D
-                        for i in 0..<n {
-                            let s = row[2] * cv + row[3] * cz
-                            now[i] = (linear ? s : sl[i] * s) + keep * next[i]
-                            row += D
-                        }
-                        sum[0] += columnDot(p + first * D + 1, stride: D, now, count: n)  // Uᵀδ
+                        let cv = k[0], cz = k[1]
                         let weights = SIMD4(w[0], w[1], cv, cz)
+                        let row = p + first * D
                         let rows = UnsafeMutableRawPointer(g + first * D)
                         for i in 0..<n {
-                            let update = SIMD4(now[i], now[i], values[i], values[i]) * weights
+                            let r = row + i * D
+                            let d = slopes[i] * (r[2] * cv + r[3] * cz) + keep * delta[i]
+                            delta[i] = d
                             let at = rows + i * 4 * MemoryLayout<Double>.stride
-                            at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + update, as: SIMD4<Double>.self)
+                            at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + SIMD4(d, d, values[i], values[i]) * weights,
+                                          as: SIMD4<Double>.self)
                         }
                     } else {
                         var row = p + first * D, grow = g + first * D
                         for i in 0..<n {
                             var s = 0.0
-                            for j in 0..<RO { s += row[width + j] * coefficient[j] }
-                            let d = (linear ? s : sl[i] * s) + keep * next[i]
-                            now[i] = d
+                            for j in 0..<RO { s += row[width + j] * k[j] }
+                            let d = (linear ? s : slopes[i] * s) + keep * delta[i]
+                            delta[i] = d
                             for j in 0..<width { grow[j] += d * w[j] }
-                            for j in 0..<RO { grow[width + j] += values[i] * coefficient[j] }
-                            for r in 0..<R { sum[r] += row[K + r] * d }
+                            for j in 0..<RO { grow[width + j] += values[i] * k[j] }
                             row += D; grow += D
                         }
                     }
                 }
-                first += n
             }
-            swap(&delta, &deltaNext)
+            first += n
         }
         // t = 0: ∂V += (α/N) φ(h_0) b_0ᵀ with h_0 = 0 (nothing when φ(0) = 0).
         let phi0 = f.value(0)
         if phi0 != 0 {
             for b in 0..<G { for r in 0..<R {
-                let coefficient = alpha * sums[b * R + r] * invN
+                let coefficient = alpha * initialDrive[b * R + r] * invN
                 for i in 0..<N { g[i * D + width + r] += phi0 * coefficient }
             } }
         }
@@ -290,4 +396,44 @@ private func rebuildAndProject(_ rows: UnsafePointer<Double>, stride: Int, _ c0:
         r += stride; i += 1
     }
     return ((v0 + v1) + (v2 + v3), (z0 + z1) + (z2 + z3))
+}
+
+/// Σ_i a[i·stride] b[i·stride], i < n, in the order of `columnDot`.
+private func columnProductSum(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, stride: Int, count n: Int) -> Double {
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0, at = 0
+    while i + 4 <= n {
+        s0 += a[at] * b[at]; s1 += a[at + stride] * b[at + stride]
+        s2 += a[at + 2 * stride] * b[at + 2 * stride]; s3 += a[at + 3 * stride] * b[at + 3 * stride]
+        at += 4 * stride; i += 4
+    }
+    while i < n { s0 += a[at] * b[at]; at += stride; i += 1 }
+    return (s0 + s1) + (s2 + s3)
+}
+
+/// For rows (m_i, u_i, v_i, z_i, …) of stride `stride`, values φ_i and slopes φ'_i:
+/// (Σ v_i φ_i, Σ z_i φ_i, Σ u_i v_i φ'_i, Σ u_i z_i φ'_i), each with four partial sums in the
+/// order of `columnDot`, i < n: a_t, y_t and Γ_t of a rank-1, one-output network in one pass.
+@inline(__always)
+private func projectWithGram(_ rows: UnsafePointer<Double>, stride: Int, _ values: UnsafePointer<Double>,
+                             _ slopes: UnsafePointer<Double>, count n: Int) -> (Double, Double, Double, Double) {
+    var v = SIMD4<Double>(), z = SIMD4<Double>(), uv = SIMD4<Double>(), uz = SIMD4<Double>()
+    var r = rows, i = 0
+    while i + 4 <= n {
+        let r1 = r + stride, r2 = r + 2 * stride, r3 = r + 3 * stride
+        let vs = SIMD4(r[2], r1[2], r2[2], r3[2]), zs = SIMD4(r[3], r1[3], r2[3], r3[3])
+        let us = SIMD4(r[1], r1[1], r2[1], r3[1])
+        let phi = SIMD4(values[i], values[i + 1], values[i + 2], values[i + 3])
+        let slope = us * SIMD4(slopes[i], slopes[i + 1], slopes[i + 2], slopes[i + 3])
+        v += vs * phi; z += zs * phi; uv += vs * slope; uz += zs * slope
+        r += 4 * stride; i += 4
+    }
+    while i < n {
+        let slope = r[1] * slopes[i]
+        v[0] += r[2] * values[i]; z[0] += r[3] * values[i]
+        uv[0] += r[2] * slope; uz[0] += r[3] * slope
+        r += stride; i += 1
+    }
+    return ((v[0] + v[1]) + (v[2] + v[3]), (z[0] + z[1]) + (z[2] + z[3]),
+            (uv[0] + uv[1]) + (uv[2] + uv[3]), (uz[0] + uz[1]) + (uz[2] + uz[3]))
 }

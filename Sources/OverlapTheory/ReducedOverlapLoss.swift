@@ -37,6 +37,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
     // The forward pass of every trial and the adjoint's workspace, reused across calls.
     private var trajectory: LatentTrajectory
     private var work: [Double] = []
+    /// Rank 1, one input and output, constant gain (linear φ): the closed recurrences in registers.
+    private var constantGain: ConstantGainRankOne?
 
     public init(spec: ModelSpec, batch: TaskBatch) throws {
         precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs,
@@ -47,6 +49,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         gain = try GaussianGain.of(spec.nonlinearity)
         varyingGain = spec.nonlinearity.gainDependsOnVariance
         trajectory = LatentTrajectory(spec: spec)
+        constantGain = ConstantGainRankOne(spec: spec, gain: gain)
         Self.timeMajor(batch, targets: &targets, masks: &masks)
     }
 
@@ -86,6 +89,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
     private func evaluate(_ S: Matrix, withGradient: Bool,
                           output: ((Int, Int, Int, Double) -> Void)? = nil) -> (loss: Double, dLdS: Matrix?) {
         let batch = self.batch
+        if constantGain != nil { return constantGain!.evaluate(S, batch: batch, spec: spec, withGradient: withGradient, output: output) }
         let R = spec.rank, K = spec.inputs, O = spec.outputs, T = batch.steps
         let P = R + K, alpha = spec.alpha, keep = 1 - alpha, varyingGain = self.varyingGain
         let basis = layout.basisIndices

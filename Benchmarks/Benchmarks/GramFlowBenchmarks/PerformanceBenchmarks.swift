@@ -1,6 +1,7 @@
 // Hot paths of issue 12: the vectorised activations against libm; the erf theory epoch at
 // B = 128, T = 400 (the twins reproduction runs 1.2 million of them); the tanh and erf
-// network epochs at N = 6000 on one thread and two, with φ(h_t) stored and rebuilt.
+// network epochs at N = 6000 on one thread and two, with φ(h_t) stored and rebuilt (the rank-1
+// kernels), and at rank 2 (the general loops).
 // The side-by-side comparison with JAX is Benchmarks/peers/run.py (not a benchmark here:
 // it needs a Python environment).
 import Benchmark
@@ -54,4 +55,8 @@ func performanceBenchmarks() {
                                   configuration: slow)
         }
     }
+    // The general BPTT loops (not the rank-1 kernels): rank 2, the same flip-flop.
+    let rankTwo = ModelSpec(rank: 2, dt: 0.025, nonlinearity: .tanh)
+    networkEpochBenchmark("network epoch (flip-flop, tanh, rank 2, N = 6000, 1 thread, general loops)",
+                          spec: rankTwo, batch: long, neurons: 6000, eta: 5e-2, threads: 1, configuration: slow)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GramFlowCore
 import NetworkSimulation
+import OverlapTheory
 
 /// The memory a run needs, estimated from its sizes before anything is allocated,
 /// and the check against the memory the machine has (`available()`).
@@ -85,22 +86,28 @@ public struct MemoryEstimate: Sendable {
     /// c·N·D, plus BPTT over T steps (`passes` of them).
     mutating func addNetwork(neurons N: Int, model: ModelSpec, steps T: Int, trials B: Int, copies: Int, passes: Int = 1,
                              neuronsOption: ParameterKey = .neurons) {
-        let D = model.layout.dimension, width = model.rank + model.inputs + model.outputs + 2
+        // Per trial and step: c_t, a_t, e_t, k_t and α w_t (`TrialPass`), and Γ_t (R×(R+O)).
+        let K = model.inputs, R = model.rank, O = model.outputs
+        let D = model.layout.dimension, width = 2 * K + 4 * R + 2 * O
         add("network vectors", Self.doubles(copies, N, D), [neuronsOption, .rank])
         // BPTT in latent coordinates: the second half's gradient and the latent states c_t of every trial.
         add("backpropagation through time", Self.doubles(passes, 2, N, D).map { Self.plus($0, Self.doubles(passes, B, Self.plus(T, 1), width) ?? .max) },
             [neuronsOption, .steps])
-        if !model.nonlinearity.isLinear {
-            // φ(h_t) of every trial is stored while it fits in `Backpropagation.storedStateBudget`, rebuilt otherwise.
+        add("BPTT's Γ_t = Uᵀ diag φ' [V Z]", Self.doubles(passes, B, T, R, Self.plus(R, O)), [.rank])
+        if Backpropagation.mayStoreStates(model) {
+            // φ(h_t) (and erf's φ') of every trial is stored while it fits in `Backpropagation.storedStateBudget`, rebuilt otherwise.
             let budget = passes * Backpropagation.storedStateBudget
-            add("stored φ(h_t)", min(Self.doubles(passes, B, Self.plus(T, 1), N) ?? .max, budget), [neuronsOption, .steps, .batch])
+            let arrays = model.nonlinearity == .erf ? 2 : 1
+            add("stored φ(h_t)", min(Self.doubles(passes, arrays * B, Self.plus(T, 1), N) ?? .max, budget), [neuronsOption, .steps, .batch])
         }
     }
 
     /// The reduced dynamics over B trials and the vectors S_0 is measured from.
     mutating func addTheory(neurons N: Int, model: ModelSpec, trials B: Int, steps T: Int, trialOptions: [ParameterKey]) {
         let O = model.outputs, fiveO = Self.plus(Self.plus(Self.plus(O, O), Self.plus(O, O)), O)
-        let perStep = Self.plus(Self.plus(Self.plus(model.rank, Self.plus(model.inputs, model.inputs)), fiveO), 2)  // P + K + 5O + 2
+        // P + K + 5O + 2; the targets and mask alone (2O) where the loss keeps no trajectory.
+        let perStep = ReducedOverlapLoss.keepsTrajectory(model)
+            ? Self.plus(Self.plus(Self.plus(model.rank, Self.plus(model.inputs, model.inputs)), fiveO), 2) : 2 * O
         add("latent trajectory", Self.doubles(B, Self.plus(T, 1), perStep), trialOptions + [.steps])
         add("initial vectors", Self.doubles(2, N, model.layout.dimension), [.neurons, .rank])
     }
