@@ -15,7 +15,7 @@ import GramFlowNumerics
 /// Every product goes through the N×R blocks (U Vᵀ is never formed): O(B·T·N·(K+R)), and
 /// through BLAS over the whole batch (all trials of a step at once in P and P*, all
 /// (b, t) at once in Jθ and Jθᵀ; dgemv for the reductions to R or K + R columns): the top-10
-/// of Θ at N = 1000, B = 20, T = 90 (`gramflow kpflow`, whole process, farm-bench median)
+/// of Θ at N = 1000, B = 20, T = 90 (`gramflow kpflow`, whole process, median of paired runs)
 /// takes 1.43 s of CPU against 1.81 s with dgemm for those reductions and 5.8 s with the
 /// scalar loops, which the tests keep as `ReferenceKPFlow` and these products reproduce to 1e-13.
 /// Parameter directions are N×D matrices laid out like `LowRankNetwork.parameters`;
