@@ -75,7 +75,7 @@ final class TaskTests: XCTestCase {
         XCTAssertEqual(ParameterKey.pulseAmplitude.option, "pulse-amplitude")
         XCTAssertEqual(ParameterKey.networkNeurons.option, "network-neurons")
         XCTAssertEqual(ParameterKey.lr.option, "lr")
-        XCTAssertEqual(TaskName.teacher.options, [.batch, .noise, .pulseAmplitude, .teacher, .loss])
+        XCTAssertEqual(TaskName.teacher.options, [.batch, .noise, .pulseAmplitude, .teacher, .pulseSchedule, .loss])
     }
 
     func testTaskOptionsNameTheFieldAtFault() {
