@@ -18,7 +18,7 @@ final class LatentBackpropagationTests: XCTestCase {
     /// the two differ by rounding order (h_t = [M U] c_t against the recursion) and by
     /// SLEEF's φ against libm's (≤ 2 ulp, `VectorMathTests`), amplified over T steps.
     func testMatchesStoredStateReference() {
-        let shapes = [(1, 1, 1), (2, 2, 2), (1, 3, 2)]
+        let shapes = [(1, 1, 1), (2, 2, 2), (1, 3, 2), (2, 2, 1)]  // (2, 2, 1): the rank-2 one-output loop
         for phi in Nonlinearity.allCases { for (K, R, O) in shapes {
             let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
             let N = 301  // more than one block of neurons, and a last group of four with one
