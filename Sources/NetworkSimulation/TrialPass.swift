@@ -138,6 +138,8 @@ final class TrialPass {
             for j in 0..<(G * RO) { sums[j] = 0 }
             // Γ_t is needed for t = 1..T (b_{t−1} = Γ_t k_t + (1−α) b_t).
             let gramNow = wantsGram && !linear && t >= 1
+            // Shapes whose projection loop also sums Γ_t in registers (R ≤ 2, one output).
+            let fusedGram = gramNow && O == 1 && R <= 2
             if gramNow { for b in 0..<G { for j in 0..<GW { gram[(b * T + t - 1) * GW + j] = 0 } } }
             var first = 0
             while first < N {
@@ -175,13 +177,13 @@ final class TrialPass {
                         }
                     }
                     let out = sums + b * RO
-                    if RO == 2 && R == 1 && gramNow {
+                    if fusedGram && R == 1 {
                         // a_t, y_t and Γ_t = (Σ u v φ', Σ u z φ') in one loop over the rows.
                         let s = projectWithGram(p + first * D, stride: D, v, sl, count: n)
                         out[0] += s.0; out[1] += s.1
                         let gb = gram + (b * T + t - 1) * GW
                         gb[0] += s.2; gb[1] += s.3
-                    } else if R == 2 && O == 1 && gramNow {
+                    } else if fusedGram {
                         // Rank 2, one output: a_t, y_t and the 2×3 Γ_t in one loop, sums in registers.
                         let gb = gram + (b * T + t - 1) * GW
                         projectWithGramRankTwo(p + first * D, stride: D, inputs: K, v, sl, count: n, sums: out, gram: gb)
@@ -196,7 +198,7 @@ final class TrialPass {
                             row += D
                         }
                     }
-                    if gramNow && !(RO == 2 && R == 1) && !(R == 2 && O == 1) {
+                    if gramNow && !fusedGram {
                         let gb = gram + (b * T + t - 1) * GW
                         var row = p + first * D
                         for i in 0..<n {
