@@ -65,8 +65,9 @@ let package = Package(
         .testTarget(name: "GramFlowNumericsTests", dependencies: ["GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "GramFlowCoreTests", dependencies: ["GramFlowCore", "TestSupport"]),
         .testTarget(name: "NumPyFilesTests", dependencies: ["NumPyFiles", "TestSupport"], exclude: ["Fixtures"]),
+        // NetworkSimulation only for test fixtures (Gaussian networks' overlaps); OverlapTheory itself never imports it.
         .testTarget(name: "OverlapTheoryTests",
-                    dependencies: ["OverlapTheory", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
+                    dependencies: ["OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "NetworkSimulationTests",
                     dependencies: ["NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "TestSupport"]),
         .testTarget(name: "StudiesTests",
