@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "NumPyFiles", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
                 exclude: ["README.md"]),
         .target(name: "GramFlowCore", dependencies: ["GramFlowNumerics", "NumPyFiles"], exclude: ["README.md"]),
-        .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
+        .target(name: "OverlapTheory", dependencies: ["GramFlowCore", "GramFlowNumerics", "CVectorMath"], exclude: ["README.md"]),
         .target(name: "NetworkSimulation", dependencies: ["GramFlowCore", "GramFlowNumerics", "CVectorMath"], exclude: ["README.md"]),
         .target(name: "Symbolic", dependencies: ["GramFlowCore", "GramFlowNumerics"], exclude: ["README.md"]),
         .target(name: "Studies",
@@ -53,7 +53,7 @@ let package = Package(
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Crypto", package: "swift-crypto")], exclude: ["README.md"]),
         .target(name: "GramFlowCommands",
-                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "Symbolic", "NumPyFiles",
+                dependencies: ["Studies", "OverlapTheory", "NetworkSimulation", "GramFlowCore", "GramFlowNumerics", "Symbolic", "NumPyFiles",
                                .product(name: "ArgumentParser", package: "swift-argument-parser")], exclude: ["README.md"]),
         .executableTarget(name: "gramflow", dependencies: ["GramFlowCommands"]),
         // Times epochs of the README's performance problems (Benchmarks/peers/).

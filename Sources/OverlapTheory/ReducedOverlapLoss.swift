@@ -26,11 +26,13 @@ public final class ReducedOverlapLoss: OverlapLoss {
     public var batch: TaskBatch {
         didSet {
             precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs)
-            Self.timeMajor(batch, targets: &targets, masks: &masks)
+            timeMajorIsCurrent = false
         }
     }
-    /// The batch's targets and mask time-major, at ((t−1)·B + b)·O + o, as the trajectory is stored.
+    /// The batch's targets and mask time-major, at ((t−1)·B + b)·O + o, as the trajectory is stored
+    /// (made when the general loops first need them for a batch: the kernels read the batch's order).
     private var targets: [Double] = [], masks: [Double] = []
+    private var timeMajorIsCurrent = false
     private let layout: VectorLayout
     private let gain: GaussianGain
     private let varyingGain: Bool
@@ -39,6 +41,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
     private var work: [Double] = []
     /// Rank 1, one input and output, constant gain (linear φ): the closed recurrences in registers.
     private var constantGain: ConstantGainRankOne?
+    /// Rank 1, one input and output, φ = erf: the vector kernel.
+    private var erfRankOne: ErfRankOne?
 
     public init(spec: ModelSpec, batch: TaskBatch) throws {
         precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs,
@@ -50,7 +54,7 @@ public final class ReducedOverlapLoss: OverlapLoss {
         varyingGain = spec.nonlinearity.gainDependsOnVariance
         trajectory = LatentTrajectory(spec: spec)
         constantGain = ConstantGainRankOne(spec: spec, gain: gain)
-        Self.timeMajor(batch, targets: &targets, masks: &masks)
+        erfRankOne = ErfRankOne(spec: spec)
     }
 
     public func loss(_ S: Matrix) -> Double { evaluate(S, withGradient: false).loss }
@@ -64,6 +68,11 @@ public final class ReducedOverlapLoss: OverlapLoss {
     public func outputs(_ S: Matrix) -> [Double] {
         var y = [Double](repeating: 0, count: batch.target.count)
         let batch = self.batch
+        if erfRankOne != nil {
+            y.withUnsafeMutableBufferPointer { _ = erfRankOne!.evaluate(S, batch: batch, spec: spec, withGradient: false, graded: false,
+                                                                       outputs: $0.baseAddress) }
+            return y
+        }
         _ = evaluate(S, withGradient: false) { b, t, o, value in y[batch.targetIndex(b, t, o)] = value }
         return y
     }
@@ -90,6 +99,8 @@ public final class ReducedOverlapLoss: OverlapLoss {
                           output: ((Int, Int, Int, Double) -> Void)? = nil) -> (loss: Double, dLdS: Matrix?) {
         let batch = self.batch
         if constantGain != nil { return constantGain!.evaluate(S, batch: batch, spec: spec, withGradient: withGradient, output: output) }
+        if erfRankOne != nil && output == nil { return erfRankOne!.evaluate(S, batch: batch, spec: spec, withGradient: withGradient) }
+        if !timeMajorIsCurrent { Self.timeMajor(batch, targets: &targets, masks: &masks); timeMajorIsCurrent = true }
         let R = spec.rank, K = spec.inputs, O = spec.outputs, T = batch.steps
         let P = R + K, alpha = spec.alpha, keep = 1 - alpha, varyingGain = self.varyingGain
         let basis = layout.basisIndices

@@ -38,14 +38,12 @@ public struct TeacherTask: Task {
         guard missing.isEmpty else {
             throw InputError(.teacher, "the teacher's output depends on \(missing.joined(separator: ", ")); give them")
         }
-        // Build the gain now, so that `batch` cannot fail later.
-        let gain: GaussianGain
-        do { gain = try GaussianGain.of(spec.nonlinearity) } catch {
+        // Build the gain now (in the teacher's reduced loss), so that `batch` cannot fail later.
+        do { forward = try TeacherForward(spec: spec, overlaps: S) } catch {
             throw InputError(.phi, "the Gaussian gain of \(spec.nonlinearity.rawValue) could not be tabulated: \(error)")
         }
         self.spec = spec; overlaps = S; self.trials = trials; self.inputNoise = inputNoise; self.pulseAmplitude = pulseAmplitude
         self.pulseSchedule = pulseSchedule
-        forward = TeacherForward(spec: spec, overlaps: S, gain: gain)
     }
 
     public var name: String { "teacher" }
@@ -64,45 +62,24 @@ public struct TeacherTask: Task {
     }
 }
 
-/// The teacher's outputs y_{b,t} = F(Δ_{b,t}) C c_{b,t} under the reduced dynamics
-/// (`LatentTrajectory`), with A, C and Q taken once from the teacher's overlaps: the forward
-/// half of `ReducedOverlapLoss.outputs`, with the same arithmetic, so the same bits. The
-/// trajectory's arrays are reused; a lock keeps copies of one task on several threads apart.
+/// The teacher's outputs y_{b,t} = F(Δ_{b,t}) C c_{b,t} under the reduced dynamics: its own
+/// `ReducedOverlapLoss` on the teacher's overlaps (kept from batch to batch, so a fresh batch
+/// every epoch allocates no trajectory), whose `outputs` become the targets. A lock keeps copies
+/// of one task on several threads apart.
 private final class TeacherForward: @unchecked Sendable {
-    private let spec: ModelSpec
-    private let A: Matrix, C: Matrix, Q: Matrix
-    private let gain: GaussianGain
-    private var trajectory: LatentTrajectory
+    private let overlaps: Matrix
+    private let loss: ReducedOverlapLoss
     private let lock = NSLock()
 
-    init(spec: ModelSpec, overlaps S: Matrix, gain: GaussianGain) {
-        let layout = spec.layout, basis = layout.basisIndices
-        self.spec = spec; self.gain = gain
-        A = S.selecting(rows: layout.vIndices, cols: basis)
-        C = S.selecting(rows: layout.zIndices, cols: basis)
-        Q = S.selecting(rows: basis, cols: basis)
-        trajectory = LatentTrajectory(spec: spec)
+    init(spec: ModelSpec, overlaps S: Matrix) throws {
+        overlaps = S
+        loss = try ReducedOverlapLoss(spec: spec, batch: TaskBatch(trials: 1, steps: 1, inputs: spec.inputs, outputs: spec.outputs))
     }
 
     /// Writes the outputs into the batch's targets, y_{b,t,o} at `targetIndex(b, t, o)`.
     func outputs(_ batch: inout TaskBatch) {
         lock.lock(); defer { lock.unlock() }
-        trajectory.run(A: A, Q: Q, batch: batch, spec: spec, gain: gain)
-        let B = batch.trials, T = batch.steps, O = spec.outputs, P = trajectory.width
-        let trajectory = self.trajectory
-        trajectory.c.withUnsafeBufferPointer { cb in
-        trajectory.gains.withUnsafeBufferPointer { gb in
-        C.storage.withUnsafeBufferPointer { ccb in
-        batch.target.withUnsafeMutableBufferPointer { yb in
-            let c = cb.baseAddress!, cm = ccb.baseAddress!
-            for t in 1...T { for b in 0..<B {
-                let cur = c + trajectory.offset(b, t), gain = gb[trajectory.gainIndex(b, t)]
-                for o in 0..<O {
-                    var r = 0.0
-                    for j in 0..<P { r += cm[o &* P &+ j] * cur[j] }
-                    yb[(b * T + t - 1) * O + o] = gain * r
-                }
-            } }
-        } } } }
+        loss.batch = batch
+        batch.target = loss.outputs(overlaps)
     }
 }
