@@ -35,7 +35,7 @@ let package = Package(
                        providers: [.apt(["liblapacke-dev"])]),
         // SLEEF's vector tanh/erf/exp (libsleef-dev) behind array loops: a C target, not a
         // system library, because the AVX2 entry points need AVX2-compiled callers (VectorMath.c).
-        .target(name: "CVectorMath", path: "Sources/CVectorMath",
+        .target(name: "CVectorMath", path: "Sources/CVectorMath", exclude: ["README.md"],
                 linkerSettings: [.linkedLibrary("sleef")]),
 
         .target(name: "GramFlowNumerics",

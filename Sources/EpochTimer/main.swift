@@ -79,7 +79,7 @@ func time<L: Learner>(_ learner: inout L, from initial: L.State, epochs: Int, wa
     return (seconds, losses.first ?? .nan, losses.indices.contains(warmup + epochs - 1) ? losses[warmup + epochs - 1] : .nan)
 }
 
-tuneAllocatorForEpochs()  // as gramflow does, so the epochs timed here are the ones it runs
+LargeBlockReuse.enableForEpochs()  // as gramflow does, so the epochs timed here are the ones it runs
 let o = parse()
 let linear = o.problem.hasSuffix("linear")
 let phi: Nonlinearity = o.problem.hasSuffix("tanh") ? .tanh : o.problem.hasSuffix("erf") ? .erf : .linear

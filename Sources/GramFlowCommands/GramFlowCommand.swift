@@ -28,7 +28,7 @@ public struct GramFlowCommand: ParsableCommand {
     /// that could not be written to standard output (a full disk, /dev/full) fails the run
     /// (exit 1) instead of being lost silently.
     public static func start(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
-        tuneAllocatorForEpochs()
+        LargeBlockReuse.enableForEpochs()
         if let first = arguments.first, let message = unknownSubcommand(first) {
             printError("Error: \(message)\nUsage: gramflow <subcommand>\n  See 'gramflow --help' for more information.")
             Foundation.exit(ExitCode.validationFailure.rawValue)

@@ -112,4 +112,36 @@ final class ShippedStudiesTests: XCTestCase {
         XCTAssertFalse(one.firstPairTrajectories[0].isEmpty)
         XCTAssertNotEqual(bits(one.afterC)[0], bits(one.afterC)[10], "the pairs must differ for the test to mean anything")
     }
+
+    /// The twins of a phase train in lockstep, each epoch's batch drawn once for all of them; the
+    /// reference trains each twin alone through the engine's `train` on its own `PhaseBatches`
+    /// (A or B, then C from where it got to): the same bits after A/B and after C, 4 pairs of
+    /// the faithful erf twins with fresh batches, a learning-rate rule that fires, two threads.
+    func testLockstepTwinsAreEachTwinTrainedAlone() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        var spec = try StudyFile.load(root.appendingPathComponent("validation/paper/fig9-twins/twins.yaml").path)
+        spec.twins!.pairs = 4
+        for i in spec.phases.indices { spec.phases[i].epochs = 5; spec.phases[i].options?.taskOptions.trials = 6 }
+        spec.phases[0].lrRules = [LearningRateRule(below: 10, divideBy: 5)]  // fires at once: η is each twin's own
+        let model = spec.model.spec
+        let group = try TwinsStudy.run(spec, progress: false, workers: 2).groups[0]
+        func alone(_ S: Matrix, phase i: Int) throws -> Matrix {
+            var learner = TheoryLearner(spec: model)
+            let batches = try PhaseBatches(spec: spec, phase: i, theory: true)
+            let phase = spec.phases[i]
+            return try train(LearningProblem(model: model, initial: S, batches: batches.batch(epoch:)), with: &learner,
+                             schedule: TrainingSchedule(epochs: phase.epochs, learningRate: phase.lr),
+                             observers: [.learningRateRules(phase.rules)]).state
+        }
+        func entries(_ S: Matrix) -> [UInt64] { model.layout.overlapPairs.map { S[$0.0, $0.1].bitPattern } }
+        for (p, S0) in TwinsStudy.initialStates(spec).enumerated() {
+            for history in 0..<2 {
+                let first = try alone(S0, phase: history), c = try alone(first, phase: 2)
+                let (lockstepFirst, lockstepC) = history == 0 ? (group.afterFirst[p].0, group.afterC[p].0) : (group.afterFirst[p].1, group.afterC[p].1)
+                XCTAssertEqual(lockstepFirst.map(\.bitPattern), entries(first), "pair \(p), twin \(history + 1), after A/B")
+                XCTAssertEqual(lockstepC.map(\.bitPattern), entries(c), "pair \(p), twin \(history + 1), after C")
+            }
+        }
+        XCTAssertNotEqual(group.afterC[0].0, group.afterC[0].1, "the twins must differ for the test to mean anything")
+    }
 }

@@ -39,8 +39,9 @@ public struct TwinsStudy {
     public var groups: [Group]
     public var seconds: Double
 
-    /// - Parameter workers: threads for the overlap-space pairs, which are independent, so any
-    ///   number gives the same bits (default: two, one per core). Network pairs run one at a time.
+    /// - Parameter workers: threads for the overlap-space twins of a phase, which are independent
+    ///   learners on one batch sequence, so any number gives the same bits (default: two, one per
+    ///   core). Network twins run on one thread.
     public static func run(_ spec: StudySpec, progress: Bool, workers: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)) throws -> TwinsStudy {
         let t = spec.twins!, model = spec.model.spec
         let start = Date()
@@ -82,37 +83,41 @@ public struct TwinsStudy {
         }
     }
 
-    /// One pair's twins after their first phase and after C, their final losses and (pair 0 only)
-    /// their trajectories.
-    private struct PairResult: Sendable {
-        var afterFirst: ([Double], [Double]), afterC: ([Double], [Double]), losses: (Double, Double)
-        var trajectories: [String]
-    }
-
-    /// The pairs of one group, `workers` at a time; `twin(pair, history)` makes twin 1 (history 0) or 2.
+    /// The pairs of one group; `twin(pair, history)` makes twin 1 (history 0) or 2. Phase by phase
+    /// (A for every twin 1, B for every twin 2, then C for all), every twin of a phase in lockstep
+    /// on the phase's batches, each epoch's batch drawn once for all of them (`PhaseSides.drive`),
+    /// the twins split over `workers` threads: the same numbers as training each twin alone.
     private static func group(_ spec: StudySpec, kind: String, states: [Matrix], progress: Bool, workers: Int,
-                              twin: @escaping @Sendable (Int, Int) throws -> PhaseLearner) throws -> Group {
-        let meter = Progress(label: "twins (\(kind))", total: states.count, enabled: progress)
-        let pairs = spec.model.spec.layout.overlapPairs
-        let results = try independentJobs(states.count, workers: workers, finished: { done, pair in meter.update(epoch: done, loss: pair.losses.1) }) { p in
-            var firsts: [[Double]] = [], finals: [[Double]] = [], ends: [Double] = []
-            var trajectories = ["", ""]
-            for history in [0, 1] {
-                let learner = try twin(p, history)
-                let record = { (phase: Int, offset: Int) in { (epoch: Int, loss: Double, S: Matrix) in
-                    guard p == 0 else { return }
-                    trajectories[history] += "\(offset + epoch),\(phase + 1),\(loss)," + pairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
-                } }
-                firsts.append(try learner.run(spec: spec, phase: history, tracking: nil, row: record(history, 0)).overlaps)
-                let c = try learner.run(spec: spec, phase: 2, tracking: nil, row: record(2, spec.phases[history].epochs))
-                finals.append(c.overlaps); ends.append(c.endLoss)
+                              twin: (Int, Int) throws -> PhaseLearner) throws -> Group {
+        let phases = spec.phases, pairs = spec.model.spec.layout.overlapPairs, count = states.count
+        let meter = Progress(label: "twins (\(kind))", total: phases[0].epochs + phases[1].epochs + phases[2].epochs, enabled: progress)
+        let twins = try (0..<count).map { p in try (0..<2).map { history in try twin(p, history) } }
+        // The first pair's two twins epoch by epoch (CSV rows epoch, phase, loss, overlaps), for the figures.
+        let trajectories = [TrajectoryRows(), TrajectoryRows()]
+        func row(pair p: Int, history: Int, phase: Int, offset: Int) -> (Int, Double, Matrix) throws -> Void {
+            guard p == 0 else { return { _, _, _ in } }
+            let rows = trajectories[history]
+            return { epoch, loss, S in
+                rows.text += "\(offset + epoch),\(phase + 1),\(loss)," + pairs.map { "\(S[$0.0, $0.1])" }.joined(separator: ",") + "\n"
             }
-            return PairResult(afterFirst: (firsts[0], firsts[1]), afterC: (finals[0], finals[1]), losses: (ends[0], ends[1]),
-                              trajectories: trajectories)
         }
+        var elapsed = 0
+        /// Phase i for the twins (p, history) listed, their ends in that order.
+        func together(_ i: Int, _ members: [(p: Int, history: Int)], offset: (Int) -> Int) throws -> [PhaseEnd] {
+            let runs = members.map { twins[$0.p][$0.history].start(spec: spec, phase: i, tracking: nil,
+                                                                   row: row(pair: $0.p, history: $0.history, phase: i, offset: offset($0.history))) }
+            try PhaseSides.drive(runs, kind: kind, spec: spec, phase: i, workers: workers) { epoch in
+                meter.update(epoch: elapsed + epoch, loss: runs[0].loss)
+            }
+            elapsed += phases[i].epochs
+            return try runs.map { try $0.end() }
+        }
+        let ab = try (0..<2).map { history in try together(history, (0..<count).map { ($0, history) }) { _ in 0 } }
+        let c = try together(2, (0..<count).flatMap { p in [(p, 0), (p, 1)] }) { phases[$0].epochs }
         meter.finish()
-        let afterFirst = results.map(\.afterFirst), afterC = results.map(\.afterC), losses = results.map(\.losses)
-        let trajectories = results.first?.trajectories ?? ["", ""]
+        let afterFirst = (0..<count).map { (ab[0][$0].overlaps, ab[1][$0].overlaps) }
+        let afterC = (0..<count).map { (c[2 * $0].overlaps, c[2 * $0 + 1].overlaps) }
+        let losses = (0..<count).map { (c[2 * $0].endLoss, c[2 * $0 + 1].endLoss) }
         let visible = Visibility(spec: spec.model.spec).isVisible
         func select(_ cls: Bool, _ at: [([Double], [Double])] = afterC) -> [([Double], [Double])] {
             at.map { (zip($0.0, visible).filter { $0.1 == cls }.map(\.0), zip($0.1, visible).filter { $0.1 == cls }.map(\.0)) }
@@ -124,7 +129,12 @@ public struct TwinsStudy {
             StageDecoding(stage: name, epoch: epoch, visible: canDecode ? DecodingAccuracy.measure(select(true, at)) : nil,
                           invisible: canDecode && visible.contains(false) ? DecodingAccuracy.measure(select(false, at)) : nil)
         }
-        return Group(kind: kind, afterFirst: afterFirst, afterC: afterC, finalLosses: losses, firstPairTrajectories: trajectories,
+        return Group(kind: kind, afterFirst: afterFirst, afterC: afterC, finalLosses: losses, firstPairTrajectories: trajectories.map(\.text),
                      visibleDecoding: stages[2].visible, invisibleDecoding: stages[2].invisible, stages: stages)
     }
+}
+
+/// CSV rows of one twin, appended by its run only.
+private final class TrajectoryRows {
+    var text = ""
 }
