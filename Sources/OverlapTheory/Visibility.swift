@@ -28,4 +28,12 @@ public struct Visibility: Equatable, Sendable {
 
     public var visibleNames: [String] { zip(layout.overlapNames, isVisible).filter { $0.1 }.map { $0.0 } }
     public var invisibleNames: [String] { zip(layout.overlapNames, isVisible).filter { !$0.1 }.map { $0.0 } }
+
+    /// The Euclidean norms of `d` (a change of the overlaps, in `overlapPairs` order) over the
+    /// visible and over the invisible entries: how far each class moved.
+    public func norms(_ d: [Double]) -> (visible: Double, invisible: Double) {
+        var v = 0.0, i = 0.0
+        for (x, shown) in zip(d, isVisible) { if shown { v += x * x } else { i += x * x } }
+        return (v.squareRoot(), i.squareRoot())
+    }
 }

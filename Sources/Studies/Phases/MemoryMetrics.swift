@@ -31,10 +31,7 @@ public struct MemoryReturn: Codable, Sendable {
 public enum MemoryMetrics {
     /// Every return in a sequence of phase ends with labels.
     public static func returns(ends: [PhaseEnd], labels: [String], visibility: Visibility) -> [MemoryReturn] {
-        let visible = visibility.isVisible
-        func norm(_ d: [Double], _ cls: Bool) -> Double {
-            zip(d, visible).filter { $0.1 == cls }.reduce(0) { $0 + $1.0 * $1.0 }.squareRoot()
-        }
+        func norm(_ d: [Double], _ visible: Bool) -> Double { let n = visibility.norms(d); return visible ? n.visible : n.invisible }
         func minus(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 - $1 } }
         var result: [MemoryReturn] = []
         for k in ends.indices {

@@ -38,16 +38,9 @@ public struct ReturnMemory: Codable, Equatable, Sendable {
                                rows: () throws -> (phase: Int, overlaps: [Double])?) rethrows -> ReturnMemory? {
         guard let label = labels.first, let k = labels.indices.dropFirst().first(where: { labels[$0] == label }),
               k < ends.count else { return nil }
-        let visible = Visibility(spec: model).isVisible
+        let visibility = Visibility(spec: model)
         let anchor = ends[0].overlaps, back = ends[k].overlaps
-        func norms(_ S: [Double]) -> (visible: Double, invisible: Double) {
-            var v = 0.0, i = 0.0
-            for o in S.indices {
-                let d = S[o] - anchor[o]
-                if visible[o] { v += d * d } else { i += d * d }
-            }
-            return (v.squareRoot(), i.squareRoot())
-        }
+        func norms(_ S: [Double]) -> (visible: Double, invisible: Double) { visibility.norms(zip(S, anchor).map { $0 - $1 }) }
         var excursion = (visible: 0.0, invisible: 0.0)
         while let row = try rows() {
             guard row.phase >= 2 && row.phase <= k else { continue }

@@ -44,8 +44,10 @@ public struct EquivalenceStudy {
         let batch = try PhaseBatches(spec: spec, phase: 0).batch(epoch: 0)
         let pass = Backpropagation(spec: model, neurons: first.neurons, steps: batch.steps)
         func loss(_ n: LowRankNetwork) -> Double { var none: Matrix? = nil; return pass.evaluate(n, batch: batch, gradient: &none) }
+        let visibility = Visibility(spec: model)
         func classDistance(_ a: Matrix, _ b: Matrix, _ cls: Bool) -> Double {
-            zip(layout.overlapPairs, visible).filter { $0.1 == cls }.reduce(0) { $0 + pow(a[$1.0.0, $1.0.1] - b[$1.0.0, $1.0.1], 2) }.squareRoot()
+            let n = visibility.norms(layout.overlapPairs.map { a[$0.0, $0.1] - b[$0.0, $0.1] })
+            return cls ? n.visible : n.invisible
         }
         let y1 = forwardOutputs(first, batch: batch), y2 = forwardOutputs(second, batch: batch)
         let perturbed = perturbation(of: first, distance: (S2 - S1).frobeniusNorm, seed: spec.start.randomSeed &+ 29)

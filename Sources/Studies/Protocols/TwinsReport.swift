@@ -12,8 +12,8 @@ extension TwinsStudy {
 
     /// Per pair, ‖twin 1 − twin 2‖ over one class of overlaps.
     func distances(_ g: Group, after: [([Double], [Double])], visible cls: Bool) -> [Double] {
-        let visible = Visibility(spec: spec.model.spec).isVisible
-        return after.map { a, b in zip(zip(a, b), visible).filter { $0.1 == cls }.reduce(0) { $0 + pow($1.0.0 - $1.0.1, 2) }.squareRoot() }
+        let visibility = Visibility(spec: spec.model.spec)
+        return after.map { a, b in let n = visibility.norms(zip(a, b).map { $0 - $1 }); return cls ? n.visible : n.invisible }
     }
 
     public var headline: String {
