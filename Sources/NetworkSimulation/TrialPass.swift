@@ -43,6 +43,7 @@ final class TrialPass {
     private let latent: UnsafeMutablePointer<Double>   // G×(T+1)×(K+R): c_{g,t}
     private let drive: UnsafeMutablePointer<Double>    // G×T×R: a_{g,0..T−1}
     private let errors: UnsafeMutablePointer<Double>   // G×T×O: e_{g,1..T}
+    private let outputs: UnsafeMutablePointer<Double>  // G×T×O: y_{g,1..T}
     private let gram: UnsafeMutablePointer<Double>     // G×T×R×(R+O): Γ_{g,1..T} (linear: Γ once)
     private let coefficients: UnsafeMutablePointer<Double>  // G×T×(R+O): k_{g,1..T}
     private let scaledInputs: UnsafeMutablePointer<Double>  // G×T×(K+R): α w_{g,0..T−1}
@@ -78,6 +79,7 @@ final class TrialPass {
         latent = buffer(G * (T + 1) * (K + R))
         drive = buffer(G * T * R)
         errors = buffer(G * T * O)
+        outputs = buffer(G * T * O)
         gram = buffer(G * T * R * (R + O))
         coefficients = buffer(G * T * (R + O))
         scaledInputs = buffer(G * T * (K + R))
@@ -92,7 +94,7 @@ final class TrialPass {
     }
 
     deinit {
-        for p in [latent, drive, errors, gram, coefficients, scaledInputs, delta, h, phi, slope, small, blockSums] { p.deallocate() }
+        for p in [latent, drive, errors, outputs, gram, coefficients, scaledInputs, delta, h, phi, slope, small, blockSums] { p.deallocate() }
         states?.deallocate(); stateSlopes?.deallocate()
     }
 
@@ -102,6 +104,24 @@ final class TrialPass {
         let loss = forward(p, batch: batch, trials: trials, gram: g != nil)
         if let g { backward(p, batch: batch, trials: trials, gradient: g) }
         return loss
+    }
+
+    /// c_t of trial `b` of the last run (b < its trial count, t = 0..T): h_t = [M U] c_t.
+    func latentState(trial b: Int, step t: Int) -> UnsafePointer<Double> {
+        UnsafePointer(latent + (b * (steps + 1) + t) * (spec.inputs + spec.rank))
+    }
+
+    /// a_t = Vᵀφ(h_t)/N of trial `b` of the last run, t = 0..T−1 (R numbers).
+    func drive(trial b: Int, step t: Int) -> UnsafePointer<Double> { UnsafePointer(drive + (b * steps + t) * spec.rank) }
+
+    /// y_t = Zᵀφ(h_t)/N of trial `b` of the last run, t = 1..T (O numbers).
+    func output(trial b: Int, step t: Int) -> UnsafePointer<Double> {
+        UnsafePointer(outputs + (b * steps + t - 1) * spec.outputs)
+    }
+
+    /// h_t of trial `b` of the last run on all N neurons, rebuilt from c_t (the bits the passes use).
+    func state(_ p: UnsafePointer<Double>, trial b: Int, step t: Int, into out: UnsafeMutablePointer<Double>) {
+        rebuild(p, latentState(trial: b, step: t), first: 0, count: neurons, into: out)
     }
 
     /// out_i = Σ_j P[i, j] c_j over the [M U] columns, for the block of n neurons from `first`.
@@ -217,9 +237,11 @@ final class TrialPass {
                 if t >= 1 {
                     for o in 0..<O {
                         let i = batch.targetIndex(trial, t, o)
-                        let term = objective.term(output: s[R + o] * invN, target: batch.target[i], mask: batch.mask[i])
+                        let y = s[R + o] * invN
+                        let term = objective.term(output: y, target: batch.target[i], mask: batch.mask[i])
                         loss += term.loss
                         errors[(b * T + t - 1) * O + o] = term.error
+                        outputs[(b * T + t - 1) * O + o] = y
                     }
                 }
                 if t < T {
