@@ -4,7 +4,7 @@
 // performance table in the README; Benchmarks/peers/jax_epochs.py builds the same ones.
 //
 //   epoch-timer PROBLEM [--neurons N] [--trials B] [--steps T] [--epochs E] [--warmup W]
-//               [--threads 1|2] [--storage automatic|stored|recomputed] [--dump DIRECTORY] [--each 1]
+//               [--rank R] [--bits n] [--threads 1|2] [--storage automatic|stored|recomputed] [--dump DIRECTORY] [--each 1]
 //
 // Besides the median wall time per epoch it prints the median CPU time of the process per
 // epoch: on the shared machine an epoch whose wall time is about twice its CPU time waited for
@@ -16,6 +16,8 @@
 //
 // PROBLEM: theory-linear (filter, T = 400), theory-erf (flip-flop, erf, B = 128, T = 400),
 // network-linear (filter, T = 400), network-tanh / network-erf (flip-flop, B = 10, T = 800).
+// --rank R (default 1) and --bits n (flip-flop only: n inputs and n outputs, default 1) time
+// the shapes outside the rank-1 kernels.
 import Foundation
 import GramFlowCore
 import GramFlowNumerics
@@ -24,7 +26,7 @@ import OverlapTheory
 
 struct Options {
     var problem = ""
-    var neurons = 500, trials = 0, steps = 0, epochs = 20, warmup = 2, threads = 0
+    var neurons = 500, trials = 0, steps = 0, epochs = 20, warmup = 2, threads = 0, rank = 1, bits = 1
     var storage = Backpropagation.StateStorage.automatic
     var dump = ""
     var each = false
@@ -55,6 +57,8 @@ func parse() -> Options {
         case "--steps": o.steps = n
         case "--epochs": o.epochs = n
         case "--warmup": o.warmup = n
+        case "--rank" where n >= 1: o.rank = n
+        case "--bits" where n >= 1: o.bits = n
         case "--each": o.each = n != 0
         default: usage()
         }
@@ -65,7 +69,7 @@ func parse() -> Options {
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: epoch-timer theory-linear|theory-erf|network-linear|network-tanh|network-erf \
-        [--neurons N] [--trials B] [--steps T] [--epochs E] [--warmup W] [--threads 1|2] \
+        [--neurons N] [--trials B] [--steps T] [--epochs E] [--warmup W] [--rank R] [--bits n] [--threads 1|2] \
         [--storage automatic|stored|recomputed] [--dump DIRECTORY] [--each 1]\n
         """.utf8))
     exit(2)
@@ -106,9 +110,10 @@ let phi: Nonlinearity = o.problem.hasSuffix("tanh") ? .tanh : o.problem.hasSuffi
 let dt = linear ? 0.05 : (o.problem == "theory-erf" ? 0.05 : 0.025)
 let steps = o.steps > 0 ? o.steps : (linear || o.problem == "theory-erf" ? 400 : 800)
 let trials = o.trials > 0 ? o.trials : (o.problem == "theory-erf" ? 128 : 10)
-let spec = ModelSpec(rank: 1, dt: dt, nonlinearity: phi)
+let bits = linear ? 1 : o.bits
+let spec = ModelSpec(inputs: bits, rank: o.rank, outputs: bits, dt: dt, nonlinearity: phi)
 let batch = linear ? FilterTask().batch(steps: steps, dt: dt, random: RandomSource(seed: 0))
-                   : FlipFlopTask(trials: trials).batch(steps: steps, dt: dt, random: RandomSource(seed: 0))
+                   : FlipFlopTask(trials: trials, bits: bits).batch(steps: steps, dt: dt, random: RandomSource(seed: 0))
 let eta = linear ? 5e-3 : 5e-2
 /// Writes the problem for Benchmarks/peers/jax_epochs.py and exits.
 func dump(to directory: String, initial: Matrix, name: String) -> Never {
