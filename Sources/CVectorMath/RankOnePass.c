@@ -53,7 +53,7 @@ static inline void backward_step4(int kind, v4 f, v4 d, v4 vv, v4 zv, v4 K0, v4 
 static inline double lane_sum(v4 s) { return (s[0] + s[1]) + (s[2] + s[3]); }
 
 /// φ and φ' of one lane vector; slope only when asked (erf's costs an exponential).
-static inline v4 activate4(v4 h, int kind, double s, v4 *slope) {
+static inline __attribute__((always_inline)) v4 activate4(v4 h, int kind, double s, v4 *slope) {
     switch (kind) {
     case 1: {
         v4 phi = tanh4(h);
