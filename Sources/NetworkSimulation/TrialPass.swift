@@ -3,7 +3,9 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The forward pass and BPTT of a group of trials, together, in latent coordinates
-/// (docs/theory.md §1, §3).
+/// (docs/theory.md §1, §3). The network's one forward pass: training's BPTT
+/// (`Backpropagation`), the outputs (`LowRankNetwork.outputs`) and the KPFlow state
+/// trajectory (`StateTrajectory`) all run it.
 ///
 /// With h_0 = 0 the state stays in span{m, u} for any φ: writing c_t = (ξ_t, κ_t) in the
 /// order of P's columns [M U],
