@@ -10,7 +10,8 @@ so both tools run the same batch and initial state; then runs GramFlow (one thre
 then two) and JAX (`jax_epochs.py`, one thread) alternately, `--rounds` times, each run
 timing its epochs in-process after a warm-up (JAX's compilation excluded). A row reports
 the median over rounds of each tool's median seconds per epoch, and the median over
-rounds of the per-round ratios. Writes a Markdown table to stdout and to `--out`
+rounds of the per-round ratios; also GramFlow's CPU time per epoch on one thread and its ratio
+to JAX's (an epoch that waited for a core shows in wall time only). Writes a Markdown table to stdout and to `--out`
 (default Benchmarks/peers/results.md), with the machine's load before and after:
 the machine is shared, so ratios from one round are noisy when it is busy.
 Never part of `make test`.
@@ -43,6 +44,12 @@ PROBLEMS = [
      ["--epochs", "3", "--warmup", "1"], ["--epochs", "3", "--warmup", "1"]),
     ("network, erf flip-flop, B = 10, T = 800, N = 6000", ["network-erf", "--neurons", "6000"],
      ["--epochs", "3", "--warmup", "1"], ["--epochs", "3", "--warmup", "1"]),
+    # Shapes outside the rank-1 kernels (the general loops).
+    ("network, tanh flip-flop, rank 3, B = 10, T = 800, N = 3000", ["network-tanh", "--neurons", "3000", "--rank", "3"],
+     ["--epochs", "3", "--warmup", "1"], ["--epochs", "3", "--warmup", "1"]),
+    ("network, tanh flip-flop, 2 bits (K = O = 2), rank 2, B = 10, T = 800, N = 3000",
+     ["network-tanh", "--neurons", "3000", "--rank", "2", "--bits", "2"],
+     ["--epochs", "3", "--warmup", "1"], ["--epochs", "3", "--warmup", "1"]),
 ]
 
 
@@ -63,9 +70,11 @@ def build():
 
 
 def parse(output):
-    """(median seconds per epoch, first loss) from an `epoch-timer` or `jax_epochs.py` line."""
+    """(median wall seconds per epoch, first loss, median CPU seconds per epoch) from an `epoch-timer`
+    or `jax_epochs.py` line."""
     words = output.split()
-    return float(words[words.index("median_seconds_per_epoch") + 1]), float(words[words.index("first_loss") + 1])
+    value = lambda key: float(words[words.index(key) + 1])
+    return value("median_seconds_per_epoch"), value("first_loss"), value("median_cpu_seconds_per_epoch")
 
 
 def run(command, env=None):
@@ -111,31 +120,36 @@ def main():
             continue
         with tempfile.TemporaryDirectory() as directory:
             subprocess.run([TIMER, *problem, "--dump", directory], check=True)
-            one, two, peer, ratio_one, ratio_two = [], [], [], [], []
+            one, two, peer, ratio_one, ratio_two, cpu_one, ratio_cpu = [], [], [], [], [], [], []
             losses = None
             for _ in range(rounds):
-                g1, loss_g = run([TIMER, *problem, *gramflow_epochs, "--threads", "1"])
-                j, loss_j = run([PYTHON, os.path.join(HERE, "jax_epochs.py"), directory, *jax_epochs], env=jax_env)
-                g2, _ = run([TIMER, *problem, *gramflow_epochs, "--threads", "2"])
+                g1, loss_g, c1 = run([TIMER, *problem, *gramflow_epochs, "--threads", "1"])
+                j, loss_j, cj = run([PYTHON, os.path.join(HERE, "jax_epochs.py"), directory, *jax_epochs], env=jax_env)
+                g2, _, _ = run([TIMER, *problem, *gramflow_epochs, "--threads", "2"])
                 one.append(g1); two.append(g2); peer.append(j)
                 ratio_one.append(g1 / j); ratio_two.append(g2 / j)
+                cpu_one.append(c1); ratio_cpu.append(c1 / cj)
                 losses = (loss_g, loss_j)
         median = statistics.median
         rows.append((label, median(one), median(two), median(peer), median(ratio_one), median(ratio_two),
-                     abs(losses[0] - losses[1]) / abs(losses[1])))
+                     median(cpu_one), median(ratio_cpu), abs(losses[0] - losses[1]) / abs(losses[1])))
         print(f"{label}: GramFlow {pretty(median(one))} (2 threads {pretty(median(two))}), "
               f"JAX {pretty(median(peer))}, ratio {median(ratio_one):.2f}", file=sys.stderr)
     load_after = load()
     lines = [
         "| per epoch | GramFlow, 1 thread | GramFlow, 2 threads | JAX (CPU, 1 thread) | GramFlow/JAX, 1 thread "
-        "| GramFlow/JAX, 2 threads | first loss, relative difference |",
-        "|---|---|---|---|---|---|---|",
+        "| GramFlow/JAX, 2 threads | GramFlow CPU time, 1 thread | GramFlow/JAX, CPU time, 1 thread "
+        "| first loss, relative difference |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for label, g1, g2, j, r1, r2, difference in rows:
-        lines.append(f"| {label} | {pretty(g1)} | {pretty(g2)} | {pretty(j)} | {r1:.2f} | {r2:.2f} | {difference:.1e} |")
+    for label, g1, g2, j, r1, r2, c1, rc, difference in rows:
+        lines.append(f"| {label} | {pretty(g1)} | {pretty(g2)} | {pretty(j)} | {r1:.2f} | {r2:.2f} | {pretty(c1)} | {rc:.2f} "
+                     f"| {difference:.1e} |")
     lines.append("")
     lines.append(f"Medians over {rounds} alternated rounds; load average {load_before} before, {load_after} after "
-                 f"(2 cores). Command: `python3 Benchmarks/peers/run.py --rounds {rounds}`.")
+                 f"(2 cores). Wall time per epoch unless the column says CPU time (the process's, all threads): "
+                 f"an epoch that waited for a core shared with another process has a wall time about twice its CPU "
+                 f"time. Command: `python3 Benchmarks/peers/run.py --rounds {rounds}`.")
     table = "\n".join(lines) + "\n"
     print(table)
     with open(out, "w") as f:

@@ -5,7 +5,7 @@ import GramFlowNumerics
 ///
 ///     h_{b,t} = (1−α) h_{b,t−1} + α (U a_{b,t−1} + M x_{b,t−1}),   a_{b,t} = Vᵀφ(h_{b,t})/N,  h_{b,0} = 0,
 ///
-/// for t = 1..T. State tensors on (batch, time, neuron) are flat arrays indexed by
+/// for t = 1..T, run by `TrialPass` (the network's one forward step). State tensors on (batch, time, neuron) are flat arrays indexed by
 /// `index(b, t, i)` = ((b·T + t − 1)·N + i), t = 1..T (h_0 = 0 is not a variable).
 public struct StateTrajectory: Sendable {
     public let spec: ModelSpec
@@ -21,44 +21,37 @@ public struct StateTrajectory: Sendable {
     /// x_{b,t} for t = 0..T−1 (the batch's inputs).
     public let x: [Double]
 
-    /// Runs the network forward on every trial of `batch`.
+    /// Runs the network forward on every trial of `batch`: the one forward pass of training's
+    /// BPTT (`TrialPass`, in latent coordinates c_t), then h_t = [M U] c_t on every neuron and
+    /// φ, φ' of it.
     public init(network: LowRankNetwork, batch: TaskBatch) {
         let spec = network.spec, N = network.neurons, B = batch.trials, T = batch.steps
-        let K = spec.inputs, R = spec.rank
-        precondition(batch.inputs == K)
+        let R = spec.rank
+        precondition(batch.inputs == spec.inputs && batch.outputs == spec.outputs)
         self.spec = spec; neurons = N; trials = B; steps = T
         var phi = [Double](repeating: 0, count: B * (T + 1) * N)
         var phiPrime = phi
         var h = [Double](repeating: 0, count: B * T * N)
         var latent = [Double](repeating: 0, count: B * T * R)
-        var current = [Double](repeating: 0, count: N)
-        var w = [Double](repeating: 0, count: K + R)
         let f = spec.nonlinearity
-        network.parameters.storage.withUnsafeBufferPointer { p in
+        let pass = TrialPass(spec: spec, neurons: N, steps: T, group: max(B, 1), storesStates: false)
+        network.parameters.storage.withUnsafeBufferPointer { pp in
+        phi.withUnsafeMutableBufferPointer { fp in phiPrime.withUnsafeMutableBufferPointer { dp in
+        h.withUnsafeMutableBufferPointer { hp in
+            let p = pp.baseAddress!
+            _ = pass.run(p, batch: batch, trials: 0..<B, gradient: nil)
+            let current = UnsafeMutablePointer<Double>.allocate(capacity: max(N, 1))
+            defer { current.deallocate() }
             for b in 0..<B {
-                for i in 0..<N { current[i] = 0 }
                 for t in 0...T {
+                    pass.state(p, trial: b, step: t, into: current)
                     let base = (b * (T + 1) + t) * N
-                    current.withUnsafeBufferPointer { h in
-                        phi.withUnsafeMutableBufferPointer { fp in phiPrime.withUnsafeMutableBufferPointer { dp in
-                            f.valuesAndSlopes(h.baseAddress!, into: fp.baseAddress! + base, slopes: dp.baseAddress! + base, count: N)
-                        } }
-                    }
-                    guard t < T else { break }
-                    for k in 0..<K { w[k] = batch.x[batch.inputIndex(b, t, k)] }
-                    phi.withUnsafeBufferPointer { fp in
-                        w.withUnsafeMutableBufferPointer { wp in
-                            current.withUnsafeMutableBufferPointer { cp in
-                                eulerStep(parameters: p.baseAddress!, spec: spec, neurons: N, phiOfState: fp.baseAddress! + base,
-                                          w: wp.baseAddress!, state: cp.baseAddress!)
-                            }
-                        }
-                    }
-                    for r in 0..<R { latent[(b * T + t) * R + r] = w[K + r] }
-                    for i in 0..<N { h[(b * T + t) * N + i] = current[i] }
+                    f.valuesAndSlopes(current, into: fp.baseAddress! + base, slopes: dp.baseAddress! + base, count: N)
+                    if t >= 1 { (hp.baseAddress! + (b * T + t - 1) * N).update(from: current, count: N) }
+                    if t < T { for r in 0..<R { latent[(b * T + t) * R + r] = pass.drive(trial: b, step: t)[r] } }
                 }
             }
-        }
+        } } } }
         self.phi = phi; self.phiPrime = phiPrime; self.h = h; self.latent = latent; self.x = batch.x
     }
 

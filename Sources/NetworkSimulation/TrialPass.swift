@@ -3,7 +3,9 @@ import GramFlowCore
 import GramFlowNumerics
 
 /// The forward pass and BPTT of a group of trials, together, in latent coordinates
-/// (docs/theory.md §1, §3).
+/// (docs/theory.md §1, §3). The network's one forward pass: training's BPTT
+/// (`Backpropagation`), the outputs (`LowRankNetwork.outputs`) and the KPFlow state
+/// trajectory (`StateTrajectory`) all run it.
 ///
 /// With h_0 = 0 the state stays in span{m, u} for any φ: writing c_t = (ξ_t, κ_t) in the
 /// order of P's columns [M U],
@@ -43,10 +45,12 @@ final class TrialPass {
     private let latent: UnsafeMutablePointer<Double>   // G×(T+1)×(K+R): c_{g,t}
     private let drive: UnsafeMutablePointer<Double>    // G×T×R: a_{g,0..T−1}
     private let errors: UnsafeMutablePointer<Double>   // G×T×O: e_{g,1..T}
+    private let outputs: UnsafeMutablePointer<Double>  // G×T×O: y_{g,1..T}
     private let gram: UnsafeMutablePointer<Double>     // G×T×R×(R+O): Γ_{g,1..T} (linear: Γ once)
     private let coefficients: UnsafeMutablePointer<Double>  // G×T×(R+O): k_{g,1..T}
     private let scaledInputs: UnsafeMutablePointer<Double>  // G×T×(K+R): α w_{g,0..T−1}
     private let delta: UnsafeMutablePointer<Double>    // blockSize: δ_t of one trial on one block
+    private let weightedSlopes: UnsafeMutablePointer<Double>  // blockSize: u_{r,i} φ'(h_i) of one block, for Γ_t
     private let states: UnsafeMutablePointer<Double>?  // (T+1)×G×N: φ(h_t), when stored
     private let stateSlopes: UnsafeMutablePointer<Double>?  // (T+1)×G×N: φ'(h_t), when stored and φ = erf
     private let h: UnsafeMutablePointer<Double>        // G×blockSize
@@ -78,10 +82,11 @@ final class TrialPass {
         latent = buffer(G * (T + 1) * (K + R))
         drive = buffer(G * T * R)
         errors = buffer(G * T * O)
+        outputs = buffer(G * T * O)
         gram = buffer(G * T * R * (R + O))
         coefficients = buffer(G * T * (R + O))
         scaledInputs = buffer(G * T * (K + R))
-        delta = buffer(Self.blockSize)
+        delta = buffer(Self.blockSize); weightedSlopes = buffer(Self.blockSize)
         states = self.storesStates ? buffer((T + 1) * N * G) : nil
         stateSlopes = self.storesStates && Self.storesSlopes(spec.nonlinearity) ? buffer((T + 1) * N * G) : nil
         h = buffer(Self.blockSize * G); phi = buffer(Self.blockSize * G); slope = buffer(Self.blockSize * G)
@@ -92,7 +97,7 @@ final class TrialPass {
     }
 
     deinit {
-        for p in [latent, drive, errors, gram, coefficients, scaledInputs, delta, h, phi, slope, small, blockSums] { p.deallocate() }
+        for p in [latent, drive, errors, outputs, gram, coefficients, scaledInputs, delta, weightedSlopes, h, phi, slope, small, blockSums] { p.deallocate() }
         states?.deallocate(); stateSlopes?.deallocate()
     }
 
@@ -102,6 +107,24 @@ final class TrialPass {
         let loss = forward(p, batch: batch, trials: trials, gram: g != nil)
         if let g { backward(p, batch: batch, trials: trials, gradient: g) }
         return loss
+    }
+
+    /// c_t of trial `b` of the last run (b < its trial count, t = 0..T): h_t = [M U] c_t.
+    func latentState(trial b: Int, step t: Int) -> UnsafePointer<Double> {
+        UnsafePointer(latent + (b * (steps + 1) + t) * (spec.inputs + spec.rank))
+    }
+
+    /// a_t = Vᵀφ(h_t)/N of trial `b` of the last run, t = 0..T−1 (R numbers).
+    func drive(trial b: Int, step t: Int) -> UnsafePointer<Double> { UnsafePointer(drive + (b * steps + t) * spec.rank) }
+
+    /// y_t = Zᵀφ(h_t)/N of trial `b` of the last run, t = 1..T (O numbers).
+    func output(trial b: Int, step t: Int) -> UnsafePointer<Double> {
+        UnsafePointer(outputs + (b * steps + t - 1) * spec.outputs)
+    }
+
+    /// h_t of trial `b` of the last run on all N neurons, rebuilt from c_t (the bits the passes use).
+    func state(_ p: UnsafePointer<Double>, trial b: Int, step t: Int, into out: UnsafeMutablePointer<Double>) {
+        rebuild(p, latentState(trial: b, step: t), first: 0, count: neurons, into: out)
     }
 
     /// out_i = Σ_j P[i, j] c_j over the [M U] columns, for the block of n neurons from `first`.
@@ -187,26 +210,19 @@ final class TrialPass {
                         // Rank 2, one output: a_t, y_t and the 2×3 Γ_t in one loop, sums in registers.
                         let gb = gram + (b * T + t - 1) * GW
                         projectWithGramRankTwo(p + first * D, stride: D, inputs: K, v, sl, count: n, sums: out, gram: gb)
-                    } else if RO == 2 {
-                        let row = p + first * D + width
-                        out[0] += columnDot(row, stride: D, v, count: n)
-                        out[1] += columnDot(row + 1, stride: D, v, count: n)
                     } else {
-                        var row = p + first * D + width
-                        for i in 0..<n {
-                            for j in 0..<RO { out[j] += row[j] * v[i] }
-                            row += D
-                        }
+                        // One column of [V Z] at a time, its sum in registers (a loop over the
+                        // columns per neuron kept every sum in memory, one dependent chain each).
+                        let row = p + first * D + width
+                        for j in 0..<RO { out[j] += columnDot(row + j, stride: D, v, count: n) }
                     }
                     if gramNow && !fusedGram {
-                        let gb = gram + (b * T + t - 1) * GW
-                        var row = p + first * D
-                        for i in 0..<n {
-                            for r in 0..<R {
-                                let us = row[K + r] * sl[i]
-                                for j in 0..<RO { gb[r * RO + j] += us * row[width + j] }
-                            }
-                            row += D
+                        // Γ_t's row r: Σ_i (u_{r,i} φ'_i) (v, z)_i, column by column as above.
+                        let gb = gram + (b * T + t - 1) * GW, rows = p + first * D
+                        for r in 0..<R {
+                            var u = rows + K + r
+                            for i in 0..<n { weightedSlopes[i] = u[0] * sl[i]; u += D }
+                            for j in 0..<RO { gb[r * RO + j] += columnDot(rows + width + j, stride: D, weightedSlopes, count: n) }
                         }
                     }
                 }
@@ -217,9 +233,11 @@ final class TrialPass {
                 if t >= 1 {
                     for o in 0..<O {
                         let i = batch.targetIndex(trial, t, o)
-                        let term = objective.term(output: s[R + o] * invN, target: batch.target[i], mask: batch.mask[i])
+                        let y = s[R + o] * invN
+                        let term = objective.term(output: y, target: batch.target[i], mask: batch.mask[i])
                         loss += term.loss
                         errors[(b * T + t - 1) * O + o] = term.error
+                        outputs[(b * T + t - 1) * O + o] = y
                     }
                 }
                 if t < T {
@@ -336,6 +354,24 @@ final class TrialPass {
                             let at = rows + i * 4 * MemoryLayout<Double>.stride
                             at.storeBytes(of: at.loadUnaligned(as: SIMD4<Double>.self) + SIMD4(d, d, values[i], values[i]) * weights,
                                           as: SIMD4<Double>.self)
+                        }
+                    } else if width == 4 && RO == 4 {
+                        // (K+R, R+O) = (4, 4), rank 3 with one input and output or rank 2 with two:
+                        // [V Z]'s row and the gradient row's halves as one 4-wide load each; the
+                        // general loop's operations in its order (s summed left to right), so its bits.
+                        let kv = SIMD4(k[0], k[1], k[2], k[3]), wv = SIMD4(w[0], w[1], w[2], w[3])
+                        let rows = UnsafeRawPointer(p + first * D), grads = UnsafeMutableRawPointer(g + first * D)
+                        let rowBytes = D * MemoryLayout<Double>.stride, half = 4 * MemoryLayout<Double>.stride
+                        for i in 0..<n {
+                            let at = i * rowBytes
+                            let product = rows.loadUnaligned(fromByteOffset: at + half, as: SIMD4<Double>.self) * kv
+                            let s = ((product[0] + product[1]) + product[2]) + product[3]
+                            let d = (linear ? s : slopes[i] * s) + keep * delta[i]
+                            delta[i] = d
+                            let left = grads.loadUnaligned(fromByteOffset: at, as: SIMD4<Double>.self)
+                            grads.storeBytes(of: left + d * wv, toByteOffset: at, as: SIMD4<Double>.self)
+                            let right = grads.loadUnaligned(fromByteOffset: at + half, as: SIMD4<Double>.self)
+                            grads.storeBytes(of: right + values[i] * kv, toByteOffset: at + half, as: SIMD4<Double>.self)
                         }
                     } else {
                         var row = p + first * D, grow = g + first * D

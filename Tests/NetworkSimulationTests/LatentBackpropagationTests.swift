@@ -18,7 +18,9 @@ final class LatentBackpropagationTests: XCTestCase {
     /// the two differ by rounding order (h_t = [M U] c_t against the recursion) and by
     /// SLEEF's φ against libm's (≤ 2 ulp, `VectorMathTests`), amplified over T steps.
     func testMatchesStoredStateReference() {
-        let shapes = [(1, 1, 1), (2, 2, 2), (1, 3, 2), (2, 2, 1)]  // (2, 2, 1): the rank-2 one-output loop
+        // (2, 2, 1): the rank-2 one-output loop; (1, 3, 1) and (2, 2, 2): the 4-wide backward rows
+        // (K+R = R+O = 4); (1, 3, 2): the general loops.
+        let shapes = [(1, 1, 1), (2, 2, 2), (1, 3, 2), (2, 2, 1), (1, 3, 1)]
         for phi in Nonlinearity.allCases { for (K, R, O) in shapes {
             let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
             let N = 301  // more than one block of neurons, and a last group of four with one
@@ -42,7 +44,7 @@ final class LatentBackpropagationTests: XCTestCase {
     /// in the general loops (K = R = 2) and in the rank-1 kernels (K = R = O = 1, whose stored
     /// pass runs t outside and rebuilt pass t inside; N = 270 ends on a partial group of four).
     func testStoredAndRecomputedStatesAgreeExactly() {
-        for phi in Nonlinearity.allCases { for (K, R) in [(2, 2), (1, 1)] {
+        for phi in Nonlinearity.allCases { for (K, R) in [(2, 2), (1, 1), (1, 3)] {
             let spec = ModelSpec(inputs: K, rank: R, outputs: 1, dt: 0.1, nonlinearity: phi)
             let batch = randomBatch(trials: 3, steps: 30, inputs: spec.inputs, outputs: spec.outputs, seed: 3)
             let network = LowRankNetwork.gaussian(spec: spec, neurons: 270, random: RandomSource(seed: 4))
@@ -55,7 +57,7 @@ final class LatentBackpropagationTests: XCTestCase {
 
     /// Two threads (one half of the trials each) against one: the same bits.
     func testTwoThreadsAgreeExactlyWithOne() {
-        for phi in [Nonlinearity.linear, .tanh, .erf] { for (K, R, O) in [(1, 1, 1), (2, 2, 1)] {
+        for phi in [Nonlinearity.linear, .tanh, .erf] { for (K, R, O) in [(1, 1, 1), (2, 2, 1), (1, 3, 1), (2, 2, 2)] {
             let spec = ModelSpec(inputs: K, rank: R, outputs: O, dt: 0.1, nonlinearity: phi)
             let batch = randomBatch(trials: 5, steps: 60, inputs: spec.inputs, outputs: spec.outputs, seed: 5)  // B·T·N = 3·10^5: two threads start
             let network = LowRankNetwork.gaussian(spec: spec, neurons: 1000, random: RandomSource(seed: 6))

@@ -1,7 +1,7 @@
-// Activations over whole vectors, for GramFlowNumerics' VectorMath only: exp from SLEEF
+// Activations over whole vectors, for GramFlowNumerics' VectorMath only: tanh's exp from SLEEF
 // (Debian libsleef-dev, u10: at most 1.0 ulp from the correctly rounded result), tanh by
-// Cephes' rational and that exp, erf by fdlibm's rational on |y| < 0.84375 and libm's erf
-// elsewhere.
+// Cephes' rational and that exp, erf by fdlibm's method on four lanes (Activations4.h) and
+// its slope by Activations4.h's inline exp (≤ 1 ulp).
 // Tests: GramFlowNumericsTests.VectorMathTests (≤ 2 ulp from glibc's libm).
 #ifndef GRAMFLOW_VECTOR_MATH_H
 #define GRAMFLOW_VECTOR_MATH_H
