@@ -3,9 +3,11 @@
 // Why a kernel: ReducedOverlapLoss's loops store the whole batch's trajectory time-major
 // (B·T·(2 + 4) doubles, ≈ 2.5 MB at B = 128, T = 400) and stream through it three times, so
 // an epoch waits on the L2; and Swift compiles them for baseline x86-64 (two lanes). Here
-// the trials go four to a vector, GROUP vectors at a time (independent chains, so the
-// square roots and divisions of one overlap the others'), and a group's trajectory
-// (T·GROUP·4·6 doubles, ≈ 150 kB) is still in cache when its adjoint runs.
+// the trials go four to a vector, GROUP = 4 vectors (16 trials) at a time (independent chains,
+// so the square roots and divisions of one overlap the others'), and a group's scratch
+// ((T+1)·16·10 doubles, ≈ 0.5 MB at T = 400, this machine's L2) is still in cache when its
+// adjoint runs. Two vectors a group measured 3% slower (twins, paired runs); the group size
+// sets the order of the lane sums, so changing it moves results by rounding.
 //
 // Arithmetic (docs/theory.md §3–§4, the symbols of ReducedOverlapLoss): per trial,
 //     κ_t = (1−α) κ_{t−1} + α F_{t−1} (a0 κ_{t−1} + a1 ξ_{t−1}),  ξ_t = (1−α) ξ_{t−1} + α x_{t−1},

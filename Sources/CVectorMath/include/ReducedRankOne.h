@@ -1,7 +1,7 @@
 // The reduced (overlap-space) dynamics of a rank-1 network with one input, one output and
 // φ = erf(√π h/2), its masked squared-error loss and the adjoint gradient, for a whole batch
 // (OverlapTheory's ReducedOverlapLoss, docs/theory.md §3–§4): four trials per vector and
-// two vectors in flight, each group's trajectory kept in cache from the forward pass to the
+// four vectors in flight, each group's trajectory kept in cache from the forward pass to the
 // adjoint. Used by OverlapTheory only; tested there against its general loops
 // (ReducedLossFastPathTests) and, through them, against networks and finite differences.
 #ifndef GRAMFLOW_REDUCED_RANK_ONE_H
