@@ -7,7 +7,7 @@ public protocol LockstepRun: AnyObject {
 /// the batches of their phase's seed): epoch e's batch is drawn once, `batches(e)`, and shown to
 /// every run still going, instead of drawn again for each. Each run does exactly what `train`
 /// would do with the same batches, so the numbers are the same; the runs of an epoch are split
-/// over `workers` threads (run i on thread i mod workers), which changes no bits either.
+/// over `workers` threads (the i-th run still going on thread i mod workers), which changes no bits.
 /// - Parameter epochDone: called after each epoch with its number (for a progress meter).
 /// - Throws: the first error of a run (by run order) at the epoch it happened.
 public func trainInLockstep(_ runs: [any LockstepRun], epochs: Int, batches: (Int) -> TaskBatch, workers: Int,
