@@ -6,8 +6,9 @@
 // the trials go four to a vector, GROUP = 4 vectors (16 trials) at a time (independent chains,
 // so the square roots and divisions of one overlap the others'), and a group's scratch
 // ((T+1)·16·10 doubles, ≈ 0.5 MB at T = 400, this machine's L2) is still in cache when its
-// adjoint runs. Two vectors a group measured 3% slower (twins, paired runs); the group size
-// sets the order of the lane sums, so changing it moves results by rounding.
+// adjoint runs. Two vectors a group were about 3% slower in one set of paired twins runs (within
+// their noise: ratios 0.85–1.02); the group size sets the order of the lane sums, so changing
+// it moves results by rounding.
 //
 // Arithmetic (docs/theory.md §3–§4, the symbols of ReducedOverlapLoss): per trial,
 //     κ_t = (1−α) κ_{t−1} + α F_{t−1} (a0 κ_{t−1} + a1 ξ_{t−1}),  ξ_t = (1−α) ξ_{t−1} + α x_{t−1},

@@ -8,7 +8,7 @@ import GramFlowNumerics
 /// C kernel `gf_reduced_rank_one_erf` (Sources/CVectorMath/ReducedRankOne.c) four trials per
 /// vector with each group of trials' trajectory kept in cache, reading the batch in its own
 /// order (no time-major copy). Sums over trials are kept per lane, so it equals the general
-/// path to rounding, not bit for bit (`ReducedLossFastPathTests`, 1e-12 relative). The twins
+/// path to rounding, not bit for bit (`ReducedLossFastPathTests`, 1e-13 relative). The twins
 /// (Fig. 9/10) run 1.2 million epochs of this shape.
 struct ErfRankOne {
     /// Indices in S of u, m, v, z.

@@ -53,7 +53,7 @@ final class PhaseSide<L: Learner>: PhaseLearner {
     let kind: String
     fileprivate(set) var current: L.State
     private let learner: (StudyPhase) -> L
-    fileprivate let matrix: (L.State) -> Matrix
+    private let matrix: (L.State) -> Matrix
     /// This side's effective-rank observer (network: K, P, Θ; theory: the reduced sNTK).
     private let tracked: (EffectiveRankTracker) -> TrainingObserver<L.State>
 
